@@ -1,0 +1,15 @@
+// Umbrella header.
+#pragma once
+
+#include "casblob/error.hpp"
+#include "casblob/gzip.hpp"
+#include "casblob/inspect.hpp"
+#include "casblob/io.hpp"
+#include "casblob/key.hpp"
+#include "casblob/lz4frame.hpp"
+#include "casblob/meta.hpp"
+#include "casblob/profile.hpp"
+#include "casblob/reader.hpp"
+#include "casblob/store.hpp"
+#include "casblob/version.hpp"
+#include "casblob/writer.hpp"

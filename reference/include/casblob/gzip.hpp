@@ -1,0 +1,86 @@
+// RFC 1952 gzip: the v1 encoding and the no-sidecar legacy encoding (spec 5.2, 5.3).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "casblob/io.hpp"
+
+namespace casblob {
+
+// ---- writer ---------------------------------------------------------------------------
+
+struct GzipWriteOptions {
+  int level = 3;               // Metaflow: GzipFile(compresslevel=3)
+  std::uint32_t mtime = 0;     // Python writes time.time(); fixed here for reproducibility
+  std::optional<std::string> file_name;  // FNAME (older datastores wrote one); none: no FNAME
+};
+
+// Byte-identical to Python's gzip.GzipFile(fileobj=..., mode="wb", compresslevel=level,
+// mtime=mtime) for any split of the input into write() calls (spec 5.2.1, R-W1-1).
+class GzipWriter {
+ public:
+  GzipWriter(Sink& out, GzipWriteOptions opts = {});
+  ~GzipWriter();
+  Status write(ByteView data);
+  Status finish();  // writes the trailer; call once
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- reader ---------------------------------------------------------------------------
+
+// Knobs that distinguish real readers (spec 5.2.2 and Appendix A). Defaults are strict.
+struct GzipReadOptions {
+  bool allow_empty_input = false;     // Python: an empty file decodes to b"" (hazard H-EMPTY)
+  bool multi_member = true;           // RFC 1952 2.2: members concatenate
+  bool allow_zero_padding = true;     // Python skips NUL bytes between/after members
+  bool verify_header_crc = true;      // Python 3.11 reads FHCRC but does not check it
+  bool reject_reserved_flags = true;  // RFC 1952 2.3.1.2 MUST; Python ignores them
+  // Python raises BadGzipFile on non-gzip bytes after a member (trailing garbage); a
+  // reader may instead stop there and report them (inspect uses this).
+  bool stop_at_trailing_data = false;
+};
+
+struct GzipMemberInfo {
+  std::uint64_t offset = 0;            // of the member's first byte in the input
+  std::uint8_t method = 0, flags = 0, xfl = 0, os = 0;
+  std::uint32_t mtime = 0;
+  std::optional<std::string> file_name, comment;  // raw bytes (ISO 8859-1 per RFC)
+  std::optional<std::uint32_t> extra_length;      // FEXTRA XLEN
+  std::optional<std::uint16_t> header_crc;        // FHCRC as stored
+  std::uint64_t header_size = 0, compressed_size = 0;  // deflate bytes
+  std::uint64_t decoded_size = 0;
+  std::uint32_t crc32 = 0, isize = 0;             // trailer as stored
+};
+
+struct GzipReport {
+  std::vector<GzipMemberInfo> members;
+  std::uint64_t padding_bytes = 0;   // NULs skipped between/after members
+  std::uint64_t trailing_bytes = 0;  // bytes after the last member that are not padding
+  std::uint64_t input_size = 0, decoded_size = 0;
+};
+
+// Push decoder: feed any chunking of the input, decoded bytes go to `out` as they appear.
+// Errors are Errc::corrupt with a Detail; they are final (further calls return the same).
+class GzipDecoder {
+ public:
+  GzipDecoder(Sink& out, GzipReadOptions opts = {});
+  ~GzipDecoder();
+  Status update(ByteView in);
+  Status finish();  // end of input
+  const GzipReport& report() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+inline constexpr std::uint8_t kGzipMagic[2] = {0x1f, 0x8b};
+
+}  // namespace casblob

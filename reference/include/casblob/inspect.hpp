@@ -1,0 +1,30 @@
+// What is in a blob, without trusting the sidecar (CLI `inspect`, spec 5.1 detection).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "casblob/gzip.hpp"
+#include "casblob/io.hpp"
+#include "casblob/lz4frame.hpp"
+
+namespace casblob {
+
+enum class Container { empty, gzip, lz4_frame, lz4_skippable, lz4_legacy, unknown };
+std::string_view name(Container c) noexcept;  // "empty", "gzip", "lz4-frame", ...
+
+// From the first bytes of a payload (at least 4 when available).
+Container detect_container(ByteView head) noexcept;
+
+struct InspectReport {
+  Container container = Container::unknown;
+  std::uint64_t size = 0;
+  std::optional<GzipReport> gzip;
+  std::optional<Lz4Report> lz4;
+  Status decode_status;  // how a full, checked decode of the container ended
+  std::string decoded_sha1;
+};
+
+Result<InspectReport> inspect_blob(Source& blob);
+
+}  // namespace casblob

@@ -1,0 +1,104 @@
+// The lz4 frame format (lz4 doc/lz4_Frame_format.md): the proposed v2 encoding (spec 5.4).
+// Built only with CASBLOB_WITH_LZ4; without it every entry point fails codec_unavailable.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "casblob/io.hpp"
+
+namespace casblob {
+
+bool lz4_available() noexcept;  // false when built with CASBLOB_WITH_LZ4=OFF
+
+// ---- writer ---------------------------------------------------------------------------
+
+enum class Lz4BlockSize : std::uint8_t { max64KB = 4, max256KB = 5, max1MB = 6, max4MB = 7 };
+
+// Defaults are python-lz4 4.0.2 lz4.frame.compress() defaults: level 0, 64 KB blocks,
+// linked blocks, content size stored, no checksums (spec 5.4.1, R-W2-1).
+struct Lz4WriteOptions {
+  int level = 0;
+  Lz4BlockSize block_size = Lz4BlockSize::max64KB;
+  bool independent_blocks = false;  // python-lz4 block_linked=True
+  bool content_checksum = false;
+  bool block_checksum = false;
+  // Content size to store in the header (python-lz4 store_size=True). Required for byte
+  // identity with lz4.frame.compress; when absent no content size is written.
+  std::optional<std::uint64_t> content_size;
+};
+
+// Byte-identical to lz4.frame.compress(data, <same options>) for any split of the input,
+// provided content_size == total bytes written (checked by finish()).
+class Lz4Writer {
+ public:
+  Lz4Writer(Sink& out, Lz4WriteOptions opts = {});
+  ~Lz4Writer();
+  Status write(ByteView data);
+  Status finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- reader ---------------------------------------------------------------------------
+
+struct Lz4ReadOptions {
+  bool allow_empty_input = false;
+  bool multi_frame = true;        // decode concatenated frames (lz4 CLI); python-lz4: first only
+  bool skip_skippable = true;     // skippable frames (magic 0x184D2A5?) anywhere
+  // python-lz4's decompress() ignores everything after the first frame; strict rejects it.
+  bool ignore_trailing_data = false;
+  bool verify_checksums = true;   // content and block checksums when present
+};
+
+struct Lz4BlockInfo {
+  std::uint64_t offset = 0;
+  std::uint32_t stored_size = 0;  // bytes of block data (without the 4-byte size field)
+  bool uncompressed = false;      // high bit of the block size
+  std::optional<std::uint32_t> checksum;
+};
+
+struct Lz4FrameInfo {
+  std::uint64_t offset = 0;
+  bool skippable = false;
+  std::uint32_t skippable_magic = 0, skippable_size = 0;
+  std::uint8_t flg = 0, bd = 0, header_checksum = 0;
+  int version = 0;
+  bool independent_blocks = false, block_checksum = false, content_checksum = false;
+  std::optional<std::uint64_t> content_size;
+  std::optional<std::uint32_t> dict_id;
+  std::uint32_t block_max_size = 0;
+  std::vector<Lz4BlockInfo> blocks;  // capped at 4096 entries for huge frames
+  std::uint64_t block_count = 0;
+  std::optional<std::uint32_t> content_checksum_value;
+  std::uint64_t decoded_size = 0;
+};
+
+struct Lz4Report {
+  std::vector<Lz4FrameInfo> frames;  // data and skippable frames, in order
+  std::uint64_t trailing_bytes = 0;  // after the last frame, not decoded
+  std::uint64_t input_size = 0, decoded_size = 0;
+};
+
+class Lz4Decoder {
+ public:
+  Lz4Decoder(Sink& out, Lz4ReadOptions opts = {});
+  ~Lz4Decoder();
+  Status update(ByteView in);
+  Status finish();
+  const Lz4Report& report() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+inline constexpr std::uint32_t kLz4FrameMagic = 0x184D2204;
+inline constexpr std::uint32_t kLz4LegacyMagic = 0x184C2102;
+inline constexpr bool is_lz4_skippable_magic(std::uint32_t m) { return (m & 0xFFFFFFF0u) == 0x184D2A50u; }
+
+}  // namespace casblob

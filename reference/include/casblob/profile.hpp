@@ -1,0 +1,22 @@
+// Reader profiles (spec 7): each models one reader that exists, or should exist.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace casblob {
+
+enum class Profile {
+  legacy,    // released Metaflow: v1 only, no sidecar = gzip, Python gzip module semantics
+  v2,        // Metaflow with the proposed v2 (PR #3090): adds lz4.frame.decompress
+  v2_nolz4,  // a v2-aware Metaflow whose lz4 import fails lazily: v2 -> codec_unavailable
+  strict,    // the recommended reader: never returns wrong bytes
+};
+
+inline constexpr Profile kAllProfiles[] = {Profile::legacy, Profile::v2, Profile::v2_nolz4,
+                                           Profile::strict};
+
+std::string_view name(Profile p) noexcept;  // "legacy", "v2", "v2-nolz4", "strict"
+std::optional<Profile> profile_from_name(std::string_view name) noexcept;
+
+}  // namespace casblob
