@@ -1,0 +1,5 @@
+import sys
+
+from casconf.cli import main
+
+sys.exit(main())

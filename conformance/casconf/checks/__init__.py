@@ -1,0 +1,1 @@
+"""The checks: read (fixtures vs manifest), write (producer x consumer), safety (silent corruption)."""
