@@ -111,8 +111,11 @@ Status AtomicFileSink::write(ByteView data) {
   return {};
 }
 
-Status AtomicFileSink::commit() {
+Status AtomicFileSink::commit() { return commit_as(path_); }
+
+Status AtomicFileSink::commit_as(const std::string& path) {
   if (is_stdout_ || committed_) return {};
+  path_ = path;
   int fd = std::exchange(fd_, -1);
   if (::close(fd) != 0) return os_error("cannot close", tmp_path_, errno);
   if (::rename(tmp_path_.c_str(), path_.c_str()) != 0) return os_error("cannot rename into", path_, errno);

@@ -45,13 +45,18 @@ struct GzipReadOptions {
   // Python raises BadGzipFile on non-gzip bytes after a member (trailing garbage); a
   // reader may instead stop there and report them (inspect uses this).
   bool stop_at_trailing_data = false;
+
+  // Accepts and rejects exactly what Python 3.11's gzip.GzipFile(fileobj=f).read() does, with
+  // the same bytes (measured: tests/test_gzip_decoder.cpp): empty input -> b"", FHCRC not
+  // checked, reserved FLG bits ignored. Other knobs keep their defaults.
+  static GzipReadOptions python_compatible();
 };
 
 struct GzipMemberInfo {
   std::uint64_t offset = 0;            // of the member's first byte in the input
   std::uint8_t method = 0, flags = 0, xfl = 0, os = 0;
   std::uint32_t mtime = 0;
-  std::optional<std::string> file_name, comment;  // raw bytes (ISO 8859-1 per RFC)
+  std::optional<std::string> file_name, comment;  // raw bytes (ISO 8859-1 per RFC), first 64 KiB
   std::optional<std::uint32_t> extra_length;      // FEXTRA XLEN
   std::optional<std::uint16_t> header_crc;        // FHCRC as stored
   std::uint64_t header_size = 0, compressed_size = 0;  // deflate bytes
@@ -60,7 +65,8 @@ struct GzipMemberInfo {
 };
 
 struct GzipReport {
-  std::vector<GzipMemberInfo> members;
+  std::vector<GzipMemberInfo> members;  // the first 4096 members (bounded memory)
+  std::uint64_t member_count = 0;       // all complete members
   std::uint64_t padding_bytes = 0;   // NULs skipped between/after members
   std::uint64_t trailing_bytes = 0;  // bytes after the last member that are not padding
   std::uint64_t input_size = 0, decoded_size = 0;

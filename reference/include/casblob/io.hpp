@@ -93,6 +93,9 @@ class AtomicFileSink final : public Sink {
   ~AtomicFileSink() override;  // removes the temporary file unless committed
   Status write(ByteView data) override;
   Status commit();
+  // Renames into another path of the same filesystem instead (the store learns the key,
+  // hence the final name, only after the last byte).
+  Status commit_as(const std::string& path);
 
  private:
   AtomicFileSink() = default;

@@ -1,0 +1,143 @@
+#include "output.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace casblob::cli {
+
+int fail(const Error& e) {
+  std::cerr << "casblob: " << e.label() << ": " << e.message << "\n";
+  return exit_code(e.code);
+}
+
+json error_json(const Error& e) {
+  return {{"ok", false},
+          {"error", std::string(name(e.code))},
+          {"detail", e.detail == Detail::none ? json(nullptr) : json(std::string(name(e.detail)))},
+          {"message", e.message}};
+}
+
+json decode_json(const DecodeInfo& info, Profile profile, const std::optional<std::string>& key) {
+  return {{"ok", true},
+          {"profile", std::string(name(profile))},
+          {"encoding", info.encoding},
+          {"stored_size", info.stored_size},
+          {"decoded_size", info.decoded_size},
+          {"sha1", info.sha1},
+          {"key", key ? json(*key) : json(nullptr)},
+          {"key_checked", info.key_checked},
+          {"notes", info.notes}};
+}
+
+namespace {
+
+json opt(const auto& v) { return v ? json(*v) : json(nullptr); }
+
+json gzip_json(const GzipReport& r) {
+  json members = json::array();
+  for (const auto& m : r.members) {
+    members.push_back({{"offset", m.offset},
+                       {"method", m.method},
+                       {"flags", m.flags},
+                       {"mtime", m.mtime},
+                       {"xfl", m.xfl},
+                       {"os", m.os},
+                       {"file_name", opt(m.file_name)},
+                       {"comment", opt(m.comment)},
+                       {"extra_length", opt(m.extra_length)},
+                       {"header_crc", opt(m.header_crc)},
+                       {"header_size", m.header_size},
+                       {"compressed_size", m.compressed_size},
+                       {"decoded_size", m.decoded_size},
+                       {"crc32", m.crc32},
+                       {"isize", m.isize}});
+  }
+  return {{"members", members},
+          {"padding_bytes", r.padding_bytes},
+          {"trailing_bytes", r.trailing_bytes},
+          {"decoded_size", r.decoded_size}};
+}
+
+json lz4_json(const Lz4Report& r) {
+  json frames = json::array();
+  for (const auto& f : r.frames) {
+    if (f.skippable) {
+      frames.push_back({{"offset", f.offset}, {"skippable", true}, {"magic", f.skippable_magic}, {"size", f.skippable_size}});
+      continue;
+    }
+    json blocks = json::array();
+    for (const auto& b : f.blocks)
+      blocks.push_back({{"offset", b.offset}, {"stored_size", b.stored_size}, {"uncompressed", b.uncompressed},
+                        {"checksum", opt(b.checksum)}});
+    frames.push_back({{"offset", f.offset},
+                      {"skippable", false},
+                      {"flg", f.flg},
+                      {"bd", f.bd},
+                      {"version", f.version},
+                      {"independent_blocks", f.independent_blocks},
+                      {"block_checksum", f.block_checksum},
+                      {"content_checksum", f.content_checksum},
+                      {"content_size", opt(f.content_size)},
+                      {"dict_id", opt(f.dict_id)},
+                      {"block_max_size", f.block_max_size},
+                      {"header_checksum", f.header_checksum},
+                      {"block_count", f.block_count},
+                      {"blocks", blocks},
+                      {"content_checksum_value", opt(f.content_checksum_value)},
+                      {"decoded_size", f.decoded_size}});
+  }
+  return {{"frames", frames}, {"trailing_bytes", r.trailing_bytes}, {"decoded_size", r.decoded_size}};
+}
+
+}  // namespace
+
+json inspect_json(const InspectReport& rep) {
+  json j = {{"container", std::string(name(rep.container))}, {"size", rep.size}};
+  j["decode"] = rep.decode_status.ok() ? json{{"ok", true}, {"sha1", rep.decoded_sha1}}
+                                       : error_json(rep.decode_status.error());
+  if (rep.gzip) j["gzip"] = gzip_json(*rep.gzip);
+  if (rep.lz4) j["lz4"] = lz4_json(*rep.lz4);
+  return j;
+}
+
+json sidecar_json(const SidecarText& sidecar) {
+  if (!sidecar) return {{"present", false}};
+  MetaDoc doc = parse_meta(*sidecar);
+  json j = {{"present", true},
+            {"bytes", sidecar->size()},
+            {"utf8_valid", doc.utf8_valid},
+            {"python_json_ok", doc.python_json_ok},
+            {"strict_json_ok", doc.strict_json_ok},
+            {"top_level", std::string(name(doc.top.type))},
+            {"duplicate_keys", doc.has_duplicate_keys}};
+  if (doc.utf8_valid) j["text"] = *sidecar;
+  json fields = json::array();
+  for (const auto& f : doc.fields) {
+    json v = {{"key", f.key}, {"type", std::string(name(f.value.type))}};
+    fields.push_back(v);
+  }
+  j["fields"] = fields;
+  auto strict = validate_meta_strict(doc);
+  j["strict"] = strict ? json{{"ok", true}, {"raw", strict->raw}, {"version", strict->version}}
+                       : error_json(strict.error());
+  return j;
+}
+
+void print_json(const json& j) { std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n" << std::flush; }
+
+Result<SidecarText> load_sidecar(const std::string& blob, const std::optional<std::string>& meta_file, bool no_meta) {
+  if (no_meta) return SidecarText{};
+  std::string path = meta_file ? *meta_file : blob + "_meta";
+  if (!meta_file && (blob == "-" || !std::filesystem::exists(path))) return SidecarText{};
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  return SidecarText(std::string(bytes->begin(), bytes->end()));
+}
+
+std::optional<std::string> key_from_path(const std::string& path) {
+  std::string base = std::filesystem::path(path).filename().string();
+  if (is_valid_key(base)) return base;
+  return std::nullopt;
+}
+
+}  // namespace casblob::cli

@@ -1,0 +1,106 @@
+#include "casblob/meta.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <set>
+
+#include "json_scan.hpp"
+
+namespace casblob {
+
+std::string_view name(JsonType t) noexcept {
+  switch (t) {
+    case JsonType::null: return "null";
+    case JsonType::boolean: return "boolean";
+    case JsonType::integer: return "integer";
+    case JsonType::real: return "real";
+    case JsonType::string: return "string";
+    case JsonType::array: return "array";
+    case JsonType::object: return "object";
+  }
+  return "unknown";
+}
+
+// Python's bool(value) for what json.loads returns (spec 4.2, hazard H-RAW-TRUTHY).
+bool JsonValue::python_truthy() const {
+  switch (type) {
+    case JsonType::null: return false;
+    case JsonType::boolean: return boolean;
+    case JsonType::integer: return integer_text.find_first_not_of("-0") != std::string::npos;
+    case JsonType::real: return real != 0.0;  // NaN is truthy, as in Python
+    case JsonType::string: return !string.empty();
+    case JsonType::array:
+    case JsonType::object: return length != 0;
+  }
+  return false;
+}
+
+const JsonValue* MetaDoc::get(std::string_view key) const {
+  const JsonValue* found = nullptr;
+  for (const auto& f : fields)
+    if (f.key == key) found = &f.value;  // last occurrence wins, like a Python dict
+  return found;
+}
+
+MetaDoc parse_meta(std::string_view text) {
+  MetaDoc doc;
+  doc.has_bom = text.substr(0, 3) == "\xEF\xBB\xBF";
+  doc.utf8_valid = detail::is_valid_utf8(text);
+  if (!doc.utf8_valid) {
+    doc.parse_error = "sidecar is not valid UTF-8";
+    return doc;
+  }
+  auto scan = detail::scan_json(text);
+  doc.python_json_ok = scan.ok;
+  doc.strict_json_ok = scan.ok && !scan.uses_python_literals;
+  if (!scan.ok) {
+    doc.parse_error = scan.error;
+    return doc;
+  }
+  if (scan.uses_python_literals) doc.parse_error = "NaN/Infinity are not JSON (RFC 8259)";
+  doc.top = std::move(scan.top);
+  doc.fields = std::move(scan.fields);
+  std::set<std::string_view> seen;
+  for (const auto& f : doc.fields)
+    if (!seen.insert(f.key).second) doc.has_duplicate_keys = true;
+  return doc;
+}
+
+std::string emit_meta(bool raw, int version) {
+  // json.dumps default separators: ", " and ": "; insertion order cas_raw, cas_version.
+  return std::string("{\"cas_raw\": ") + (raw ? "true" : "false") +
+         ", \"cas_version\": " + std::to_string(version) + "}";
+}
+
+// spec 6.1 steps 3-5 (R-META-*): the strict reader's view of the sidecar.
+Result<StrictMeta> validate_meta_strict(const MetaDoc& doc) {
+  auto invalid = [](std::string why) { return Error(Errc::meta_invalid, "sidecar: " + why); };
+  if (!doc.utf8_valid) return invalid("not valid UTF-8");
+  if (doc.has_bom) return invalid("starts with a byte order mark");
+  if (!doc.strict_json_ok) return invalid(doc.parse_error.empty() ? "not JSON" : doc.parse_error);
+  if (doc.top.type != JsonType::object)
+    return invalid("top level is " + std::string(name(doc.top.type)) + ", not an object");
+  if (doc.has_duplicate_keys) return invalid("duplicate member names");
+
+  StrictMeta m;
+  if (const JsonValue* raw = doc.get("cas_raw")) {
+    if (raw->type != JsonType::boolean)
+      return invalid("cas_raw is " + std::string(name(raw->type)) + ", not a boolean");
+    m.raw = raw->boolean;
+  }
+  const JsonValue* ver = doc.get("cas_version");
+  if (!ver) return Error(Errc::version_missing, "sidecar has no cas_version");
+  if (ver->type != JsonType::integer)
+    return invalid("cas_version is " + std::string(name(ver->type)) + ", not an integer");
+  if (!ver->integer) {
+    // Beyond 64 bits: well-formed, and no reader knows it (version_unsupported later).
+    if (ver->integer_text[0] == '-') return invalid("cas_version must be >= 1, got " + ver->integer_text);
+    m.version = INT64_MAX;
+    return m;
+  }
+  if (*ver->integer < 1) return invalid("cas_version must be >= 1, got " + ver->integer_text);
+  m.version = *ver->integer;
+  return m;
+}
+
+}  // namespace casblob

@@ -1,0 +1,197 @@
+// The read pipeline (spec 6): dispatch on the sidecar, check the payload's magic (strict),
+// stream-decode, bound the output (strict), verify the key (strict).
+#include "casblob/reader.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#include "casblob/gzip.hpp"
+#include "casblob/key.hpp"
+#include "casblob/lz4frame.hpp"
+#include "dispatch.hpp"
+
+namespace casblob {
+namespace {
+
+using detail::Encoding;
+
+// spec 10.1: stop as soon as the output would pass the limit, before writing it.
+class LimitSink final : public Sink {
+ public:
+  LimitSink(Sink& next, std::uint64_t max) : next_(next), max_(max) {}
+  Status write(ByteView data) override {
+    if (data.size() > max_ - count_)
+      return Error(Errc::limit_exceeded,
+                   "decoded output passes the limit of " + std::to_string(max_) + " bytes");
+    count_ += data.size();
+    return next_.write(data);
+  }
+
+ private:
+  Sink& next_;
+  std::uint64_t max_, count_ = 0;
+};
+
+class PayloadDecoder {
+ public:
+  virtual ~PayloadDecoder() = default;
+  virtual Status update(ByteView in) = 0;
+  virtual Status finish() = 0;
+  virtual void add_notes(std::vector<std::string>&) const {}
+};
+
+class RawDecoder final : public PayloadDecoder {
+ public:
+  explicit RawDecoder(Sink& out) : out_(out) {}
+  Status update(ByteView in) override { return out_.write(in); }
+  Status finish() override { return {}; }
+
+ private:
+  Sink& out_;
+};
+
+class GzipPayload final : public PayloadDecoder {
+ public:
+  GzipPayload(Sink& out, GzipReadOptions o) : dec_(out, o) {}
+  Status update(ByteView in) override { return dec_.update(in); }
+  Status finish() override { return dec_.finish(); }
+  void add_notes(std::vector<std::string>& notes) const override {
+    const auto& r = dec_.report();
+    if (r.members.size() > 1) notes.push_back(std::to_string(r.members.size()) + " gzip members concatenated");
+    if (r.members.empty()) notes.push_back("empty payload read as empty content (Python gzip)");
+    if (r.padding_bytes) notes.push_back(std::to_string(r.padding_bytes) + " NUL padding bytes skipped");
+  }
+
+ private:
+  GzipDecoder dec_;
+};
+
+class Lz4Payload final : public PayloadDecoder {
+ public:
+  Lz4Payload(Sink& out, Lz4ReadOptions o) : dec_(out, o) {}
+  Status update(ByteView in) override { return dec_.update(in); }
+  Status finish() override { return dec_.finish(); }
+  void add_notes(std::vector<std::string>& notes) const override {
+    const auto& r = dec_.report();
+    if (r.trailing_bytes)
+      notes.push_back(std::to_string(r.trailing_bytes) + " bytes after the first frame ignored (python-lz4)");
+    std::size_t data_frames = 0;
+    for (const auto& f : r.frames) data_frames += !f.skippable;
+    if (data_frames > 1) notes.push_back(std::to_string(data_frames) + " lz4 frames concatenated");
+    for (const auto& f : r.frames)
+      if (!f.skippable && !f.content_checksum) {
+        notes.push_back("lz4 frame without content checksum: bit flips in block data go undetected");
+        break;
+      }
+  }
+
+ private:
+  Lz4Decoder dec_;
+};
+
+// Appendix A: what Python 3.11's gzip module accepts.
+GzipReadOptions python_gzip_options() {
+  GzipReadOptions o;
+  o.allow_empty_input = true;
+  o.verify_header_crc = false;
+  o.reject_reserved_flags = false;
+  return o;
+}
+
+// Appendix A: what python-lz4 4.0.2's lz4.frame.decompress accepts.
+Lz4ReadOptions python_lz4_options() {
+  Lz4ReadOptions o;
+  o.multi_frame = false;
+  o.skip_skippable = false;
+  o.ignore_trailing_data = true;
+  return o;
+}
+
+std::unique_ptr<PayloadDecoder> make_decoder(Encoding enc, bool strict, Sink& out) {
+  switch (enc) {
+    case Encoding::raw: return std::make_unique<RawDecoder>(out);
+    case Encoding::gzip_v1:
+    case Encoding::gzip_nosidecar:
+      return std::make_unique<GzipPayload>(out, strict ? GzipReadOptions{} : python_gzip_options());
+    case Encoding::lz4_v2:
+      return std::make_unique<Lz4Payload>(out, strict ? Lz4ReadOptions{} : python_lz4_options());
+  }
+  return nullptr;
+}
+
+// spec 6.1 step 8: the payload's magic must agree with what the sidecar declared.
+Status check_magic(Encoding enc, ByteView head) {
+  if (enc == Encoding::raw || head.size() < 2) return {};
+  bool gzip = head[0] == kGzipMagic[0] && head[1] == kGzipMagic[1];
+  std::uint32_t m = 0;
+  if (head.size() >= 4) m = head[0] | head[1] << 8 | head[2] << 16 | std::uint32_t{head[3]} << 24;
+  bool lz4 = head.size() >= 4 && (m == kLz4FrameMagic || is_lz4_skippable_magic(m));
+  if (enc == Encoding::lz4_v2 && gzip)
+    return Error(Errc::format_mismatch, "sidecar declares lz4 (cas_version 2) but the payload is gzip");
+  if (enc != Encoding::lz4_v2 && lz4)
+    return Error(Errc::format_mismatch,
+                 enc == Encoding::gzip_v1 ? "sidecar declares gzip (cas_version 1) but the payload is an lz4 frame"
+                                          : "no sidecar (gzip implied) but the payload is an lz4 frame: lost sidecar?");
+  return {};
+}
+
+}  // namespace
+
+Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
+  if (opts.key && !is_valid_key(*opts.key))
+    return Error(Errc::usage, "key must be 40 lowercase hex digits");
+  const bool strict = opts.profile == Profile::strict;
+  auto enc = strict ? detail::dispatch_strict(sidecar) : detail::dispatch_python(sidecar, opts.profile);
+  if (!enc) return enc.error();
+
+  HashingSink hasher(&out);
+  LimitSink limited(hasher, strict ? opts.max_size : UINT64_MAX);
+  auto decoder = make_decoder(*enc, strict, limited);
+
+  DecodeInfo info;
+  info.encoding = std::string(detail::name(*enc));
+  Bytes buf(std::max<std::size_t>(opts.chunk, 4));
+  std::size_t filled = 0;
+  bool at_eof = false;
+  // Strict reads at least 4 bytes (or to EOF) before deciding on the magic (step 8).
+  do {
+    auto n = blob.read(std::span(buf).subspan(filled));
+    if (!n) return n.error();
+    if (*n == 0) at_eof = true;
+    filled += *n;
+  } while (!at_eof && filled < 4);
+  if (strict) CASBLOB_TRY(check_magic(*enc, ByteView(buf.data(), filled)));
+
+  while (filled) {
+    info.stored_size += filled;
+    CASBLOB_TRY(decoder->update(ByteView(buf.data(), filled)));
+    filled = 0;
+    if (at_eof) break;
+    auto n = blob.read(buf);
+    if (!n) return n.error();
+    if (*n == 0) break;
+    filled = *n;
+  }
+  CASBLOB_TRY(decoder->finish());
+
+  info.decoded_size = hasher.count();
+  info.sha1 = hasher.hex_digest();
+  decoder->add_notes(info.notes);
+  if (strict && opts.key) {
+    info.key_checked = true;
+    if (info.sha1 != *opts.key)  // step 12
+      return Error(Errc::key_mismatch, "decoded bytes hash to " + info.sha1 + ", not to the key " + *opts.key);
+  }
+  return info;
+}
+
+Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const ReadOptions& opts) {
+  MemorySource src(blob);
+  MemorySink sink;
+  auto info = decode_blob(src, sidecar, opts, sink);
+  if (!info) return info.error();
+  return Decoded{std::move(info.value()), std::move(sink.bytes())};
+}
+
+}  // namespace casblob
