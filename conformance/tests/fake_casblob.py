@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""A stand-in for build/bin/casblob (the subset casconf calls: decode --json, batch, encode),
+for testing the casblob adapter before/without the C++ build. legacy/v2/v2-nolz4 answer with
+pymodel, strict with spec_reader."""
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.dirname(HERE)]
+from casconf import pymodel  # noqa: E402
+import spec_reader  # noqa: E402
+
+EXIT = {"usage": 2, "meta_invalid": 10, "version_missing": 11, "version_unsupported": 12,
+        "codec_unavailable": 13, "corrupt": 14, "format_mismatch": 15, "key_mismatch": 16,
+        "limit_exceeded": 17, "not_found": 18, "io_error": 19, "unhandled": 20}
+
+
+def result(profile, blob_path, meta_path, key, max_size):
+    blob = open(blob_path, "rb").read()
+    sidecar = open(meta_path, "rb").read() if meta_path else None
+    if profile == "strict":
+        r = spec_reader.read(blob, sidecar, key, max_size or spec_reader.DEFAULT_MAX_SIZE)
+        if r[0] == "ok":
+            return {"ok": True, "sha1": hashlib.sha1(r[1]).hexdigest()}
+        return {"ok": False, "error": r[1], "detail": r[2], "message": ""}
+    try:
+        data = pymodel.load_blob(blob, sidecar, profile)
+    except pymodel.DataException as exc:
+        return {"ok": False, "error": exc.error, "detail": exc.detail, "message": str(exc)}
+    except Exception as exc:
+        return {"ok": False, "error": "unhandled", "detail": type(exc).__name__, "message": str(exc)}
+    return {"ok": True, "sha1": hashlib.sha1(data).hexdigest()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("decode")
+    d.add_argument("--profile", default="strict")
+    d.add_argument("--key")
+    d.add_argument("--meta")
+    d.add_argument("--no-meta", action="store_true")
+    d.add_argument("--max-size", type=int)
+    d.add_argument("--json", action="store_true")
+    d.add_argument("input")
+    d.add_argument("output")
+    sub.add_parser("batch")
+    e = sub.add_parser("encode")
+    e.add_argument("--version", type=int, required=True)
+    e.add_argument("--raw", action="store_true")
+    e.add_argument("--mtime", type=int, default=0)
+    e.add_argument("input")
+    e.add_argument("output")
+    a = ap.parse_args()
+    if a.cmd == "encode":
+        key, stored, sidecar = pymodel.save_blob(open(a.input, "rb").read(), a.version, a.raw, a.mtime)
+        open(a.output, "wb").write(stored)
+        open(a.output + "_meta", "wb").write(sidecar)
+        print(key)
+        return 0
+    if a.cmd == "decode":
+        res = result(a.profile, a.input, None if a.no_meta else a.meta, a.key, a.max_size)
+        print(json.dumps(res))
+        return 0 if res["ok"] else EXIT[res["error"]]
+    for line in sys.stdin:
+        req = json.loads(line)
+        res = result(req["profile"], req["blob"], req["meta"], req["key"], req["max_size"])
+        sys.stdout.write(json.dumps(res) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
