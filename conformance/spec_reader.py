@@ -302,12 +302,10 @@ def _lz4_frame(blob: bytes, pos: int, out: Output) -> int:
 def decode_lz4(blob: bytes, out: Output) -> None:
     n = len(blob)
     pos = 0
-    frames = 0
     while pos < n:
         magic = blob[pos:pos + 4]
         if magic == LZ4_MAGIC:
             pos = _lz4_frame(blob, pos, out)
-            frames += 1
         elif _is_skippable(magic):
             _lz4_need(blob, pos, 8, "a skippable frame header")
             (size,) = struct.unpack_from("<I", blob, pos + 4)
@@ -319,9 +317,7 @@ def decode_lz4(blob: bytes, out: Output) -> None:
             raise corrupt("bad_magic", "not an lz4 frame")
         else:
             raise corrupt("trailing_data", "non-frame bytes at offset %d" % pos)
-    if frames == 0:
-        # Only skippable frames: no lz4 frame at all.
-        raise corrupt("truncated", "no lz4 frame in the payload")
+    # A payload of skippable frames only decodes to nothing (R-R2-8), as with the lz4 CLI.
 
 
 def _is_skippable_prefix(b: bytes) -> bool:
