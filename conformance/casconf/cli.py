@@ -27,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
                         "named here that cannot run fails the run" % ", ".join(adapters.DEFAULT_IMPLEMENTATIONS))
     r.add_argument("--command", action="append", default=[], metavar="CONFIG.json",
                    help="add a command-protocol implementation (PROTOCOL.md); repeatable")
-    r.add_argument("--casblob", metavar="PATH", help="reference CLI (default: $CASBLOB_CLI or build/bin/casblob)")
+    r.add_argument("--casblob", metavar="PATH", help="reference CLI (default: $CASBLOB_CLI or build/bin/casblob); given here, it must run")
     r.add_argument("--profile", nargs="+", choices=PROFILES, help="only these profiles")
     r.add_argument("--check", nargs="+", choices=("read", "write"), default=["read", "write"])
     r.add_argument("--timeout", type=float, help="seconds per case for command implementations (default 5)")
@@ -58,9 +58,10 @@ def main(argv=None) -> int:
             print("casconf: %s" % exc, file=sys.stderr)
             return EXIT_FAIL
     result = runner.run(impls, manifest, checks=tuple(args.check), jobs=args.jobs, profiles=args.profile)
-    required_missing = []
-    if args.impl:
-        required_missing = [i["name"] for i in result.implementations if not i["available"]]
+    # What was asked for by name (--impl, or the CLI path given with --casblob) must run.
+    required = set(args.impl or ()) | ({"casblob"} if args.casblob else set())
+    required_missing = [i["name"] for i in result.implementations
+                        if not i["available"] and i["name"] in required]
     gate = gate_mod.compare(args.gate, result.entries) if args.gate else None
     if args.json:
         json_report.write(args.json, json_report.build(result, required_missing, gate))
