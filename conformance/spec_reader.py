@@ -351,6 +351,21 @@ def _pairs(pairs):
     return dict(pairs)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(v) -> bool:
+    """R-META-6: escapes of unpaired surrogates (\\ud800 alone) are not allowed (I-JSON).
+    Python's json joins escaped pairs into one code point, so any surrogate left is unpaired."""
+    if isinstance(v, str):
+        return bool(_SURROGATE.search(v))
+    if isinstance(v, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(x) for k, x in v.items())
+    if isinstance(v, list):
+        return any(_has_lone_surrogate(x) for x in v)
+    return False
+
+
 def parse_sidecar(sidecar: bytes) -> tuple[bool, int]:
     """Steps 3-5: returns (raw, version) or raises meta_invalid / version_missing."""
     if sidecar.startswith(b"\xef\xbb\xbf"):
@@ -366,6 +381,8 @@ def parse_sidecar(sidecar: bytes) -> tuple[bool, int]:
         raise ReadError("meta_invalid", None, "sidecar is not JSON: %s" % exc) from None
     if not isinstance(doc, dict):
         raise ReadError("meta_invalid", None, "sidecar is not a JSON object")
+    if _has_lone_surrogate(doc):
+        raise ReadError("meta_invalid", None, "sidecar string escapes an unpaired surrogate")
     raw = doc.get("cas_raw", False)
     if type(raw) is not bool:
         raise ReadError("meta_invalid", None, "cas_raw is not true/false")
