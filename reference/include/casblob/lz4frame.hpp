@@ -28,10 +28,16 @@ struct Lz4WriteOptions {
   // Content size to store in the header (python-lz4 store_size=True). Required for byte
   // identity with lz4.frame.compress; when absent no content size is written.
   std::optional<std::uint64_t> content_size;
+  // The total input size when known but not to be stored (python-lz4 store_size=False):
+  // like content_size it selects LZ4F_compressFrame's block size and block mode.
+  std::optional<std::uint64_t> size_hint;
 };
 
 // Byte-identical to lz4.frame.compress(data, <same options>) for any split of the input,
-// provided content_size == total bytes written (checked by finish()).
+// provided content_size == total bytes written (checked by finish(): Errc::usage).
+// As liblz4's LZ4F_compressFrame does: content_size 0 stores no content size; a known total
+// (content_size or size_hint) lowers the block size to the smallest that holds it and makes a
+// single-block frame independent. Without either, the options are written as given.
 class Lz4Writer {
  public:
   Lz4Writer(Sink& out, Lz4WriteOptions opts = {});
@@ -49,10 +55,25 @@ class Lz4Writer {
 struct Lz4ReadOptions {
   bool allow_empty_input = false;
   bool multi_frame = true;        // decode concatenated frames (lz4 CLI); python-lz4: first only
-  bool skip_skippable = true;     // skippable frames (magic 0x184D2A5?) anywhere
+  // true: skippable frames (magic 0x184D2A5?) are skipped wherever they are and do not count
+  // as a frame. false: a skippable frame is a frame that decodes to nothing, so with
+  // multi_frame=false a LEADING skippable frame is "the" frame and the data frame after it is
+  // ignored -- what python-lz4 4.0.2 does (lz4.frame.decompress(skippable + frame) == b"").
+  bool skip_skippable = true;
   // python-lz4's decompress() ignores everything after the first frame; strict rejects it.
   bool ignore_trailing_data = false;
   bool verify_checksums = true;   // content and block checksums when present
+  // lz4_Frame_format.md: a Dict-ID asks for a dictionary casblob never has. Strict rejects
+  // the header (corrupt/header); liblz4 (python-lz4) decodes the frame without a dictionary,
+  // which works when no block refers to one.
+  bool reject_dict_id = true;
+  // liblz4 treats a stored content size of 0 as "unknown" and does not check it; strict
+  // checks it like any other value (corrupt/size_mismatch when data follows).
+  bool content_size_zero_is_unknown = false;
+
+  // Accepts and rejects exactly what python-lz4 4.0.2's lz4.frame.decompress(data) does, with
+  // the same bytes (measured: tests/test_lz4_decoder.cpp).
+  static Lz4ReadOptions python_compatible();
 };
 
 struct Lz4BlockInfo {
@@ -79,7 +100,8 @@ struct Lz4FrameInfo {
 };
 
 struct Lz4Report {
-  std::vector<Lz4FrameInfo> frames;  // data and skippable frames, in order
+  std::vector<Lz4FrameInfo> frames;  // data and skippable frames, in order; the first 4096
+  std::uint64_t frame_count = 0;     // all frames (data and skippable) completed or started
   std::uint64_t trailing_bytes = 0;  // after the last frame, not decoded
   std::uint64_t input_size = 0, decoded_size = 0;
 };

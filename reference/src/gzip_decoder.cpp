@@ -1,0 +1,344 @@
+// The v1 payload decoder (spec 5.2.2, RFC 1952), laid out in the order of the format:
+// member header (2.3: ID1 ID2 CM FLG MTIME XFL OS [XLEN extra] [FNAME] [FCOMMENT] [CRC16]),
+// deflate data (raw inflate, RFC 1951), trailer (CRC32 ISIZE), then what may follow a member
+// (another member, NUL padding, or trailing bytes).
+//
+// Streaming: header and trailer fields are taken one byte at a time (they are a few bytes),
+// the deflate data and FEXTRA are consumed in bulk. State lives in the decoder only, so any
+// chunking of the input, down to single bytes, gives the same output, errors and report.
+//
+// Errors follow the strict reader's step 9 (preamble / spec 5.2.2); each one names the byte
+// offset. GzipReadOptions switches off what Python 3.11's gzip module does not check.
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "casblob/gzip.hpp"
+
+namespace casblob {
+namespace {
+
+constexpr std::size_t kOutChunk = 256 * 1024;
+constexpr std::size_t kMaxReportedMembers = 4096;  // the report stays bounded (spec 8.1)
+constexpr std::size_t kMaxFieldBytes = 65536;      // FNAME/FCOMMENT kept in the report
+
+// FLG bits (RFC 1952 2.3.1).
+constexpr std::uint8_t FTEXT = 0x01, FHCRC = 0x02, FEXTRA = 0x04, FNAME = 0x08, FCOMMENT = 0x10,
+                       FRESERVED = 0xE0;
+
+enum class St {
+  start,        // first member: expecting ID1
+  id2,          // got ID1 (0x1f), expecting ID2
+  fixed,        // CM FLG MTIME(4) XFL OS: 8 bytes
+  xlen,         // FEXTRA length, 2 bytes
+  extra,        // FEXTRA payload
+  name,         // FNAME, zero-terminated
+  comment,      // FCOMMENT, zero-terminated
+  hcrc,         // CRC16 of the header, 2 bytes
+  data,         // deflate
+  trailer,      // CRC32 ISIZE, 8 bytes
+  after,        // after a member: padding, next member, or trailing data
+  trailing,     // stop_at_trailing_data: the rest is recorded, not decoded
+  failed,
+};
+
+std::string at(std::uint64_t off) { return " at byte " + std::to_string(off); }
+
+}  // namespace
+
+struct GzipDecoder::Impl {
+  Sink& out;
+  GzipReadOptions opts;
+  GzipReport report;
+  St st = St::start;
+  Status error;
+
+  z_stream zs{};
+  bool zs_ready = false;
+  Bytes obuf;
+
+  std::uint64_t pos = 0;          // input offset of the next byte
+  std::uint64_t tentative = 0;    // offset where the bytes after a member began (trailing)
+  GzipMemberInfo m;               // member being decoded
+  std::uint8_t field[8] = {};     // bytes of the fixed-size field being collected
+  std::size_t have = 0;           // bytes of `field` collected, or of FEXTRA consumed
+  std::uint32_t hcrc = 0;         // CRC32 of the header bytes so far (FHCRC covers them)
+  std::uint32_t crc = 0;          // CRC32 of the member's decoded data
+  std::uint64_t msize = 0;        // decoded bytes of the member
+  std::uint64_t data_start = 0;   // offset of the member's deflate data
+
+  Impl(Sink& o, GzipReadOptions op) : out(o), opts(op) {}
+  ~Impl() {
+    if (zs_ready) inflateEnd(&zs);
+  }
+
+  Status fail(Detail d, const std::string& what) {
+    st = St::failed;
+    error = Error(Errc::corrupt, "gzip: " + what, d);
+    return error;
+  }
+  Status fail_with(const Error& e) {
+    st = St::failed;
+    error = e;
+    return error;
+  }
+
+  void header_byte(std::uint8_t b) { hcrc = static_cast<std::uint32_t>(crc32(hcrc, &b, 1)); }
+
+  void begin_member(std::uint64_t off) {
+    m = GzipMemberInfo{};
+    m.offset = off;
+    hcrc = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
+    std::uint8_t magic[2] = {0x1f, 0x8b};
+    hcrc = static_cast<std::uint32_t>(crc32(hcrc, magic, 2));
+    have = 0;
+  }
+
+  // After the fixed part or a field ends: go to the next optional field the flags announce.
+  void next_field(St done) {
+    const std::uint8_t f = m.flags;
+    if (done <= St::fixed && (f & FEXTRA)) { st = St::xlen; have = 0; return; }
+    if (done <= St::extra && (f & FNAME)) { st = St::name; m.file_name.emplace(); return; }
+    if (done <= St::name && (f & FCOMMENT)) { st = St::comment; m.comment.emplace(); return; }
+    if (done <= St::comment && (f & FHCRC)) { st = St::hcrc; have = 0; return; }
+    start_data();
+  }
+
+  void start_data() {
+    m.header_size = pos - m.offset;
+    data_start = pos;
+    crc = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
+    msize = 0;
+    if (!zs_ready) {
+      inflateInit2(&zs, -MAX_WBITS);  // raw deflate: RFC 1952 carries no zlib wrapper
+      zs_ready = true;
+      obuf.resize(kOutChunk);
+    } else {
+      inflateReset(&zs);
+    }
+    st = St::data;
+  }
+
+  // One header/trailer/after-member byte. Returns an error or ok.
+  Status byte(std::uint8_t b) {
+    const std::uint64_t off = pos;
+    ++pos;
+    switch (st) {
+      case St::start:  // ID1 of the first member
+        if (b != 0x1f) return fail(Detail::bad_magic, "not a gzip file (ID1 is not 1f)" + at(off));
+        begin_member(off);
+        st = St::id2;
+        return {};
+      case St::id2:
+        if (b != 0x8b) {
+          if (report.member_count == 0)
+            return fail(Detail::bad_magic, "not a gzip file (ID2 is not 8b)" + at(off));
+          return trailing(off - 1, "bytes after the last member are not a gzip member");
+        }
+        have = 0;
+        st = St::fixed;
+        return {};
+      case St::fixed:
+        header_byte(b);
+        field[have++] = b;
+        if (have == 1) {  // CM (RFC 1952 2.3.1): 8 = deflate is the only method
+          m.method = b;
+          if (b != 8) return fail(Detail::header, "compression method " + std::to_string(b) + " is not deflate (8)" + at(off));
+        } else if (have == 2) {  // FLG: reserved bits "must be zero" (2.3.1.2)
+          m.flags = b;
+          if ((b & FRESERVED) && opts.reject_reserved_flags)
+            return fail(Detail::header, "reserved FLG bits set" + at(off));
+        } else if (have == 8) {
+          m.mtime = std::uint32_t{field[2]} | std::uint32_t{field[3]} << 8 |
+                    std::uint32_t{field[4]} << 16 | std::uint32_t{field[5]} << 24;
+          m.xfl = field[6];
+          m.os = field[7];
+          next_field(St::fixed);
+        }
+        return {};
+      case St::xlen:
+        header_byte(b);
+        field[have++] = b;
+        if (have == 2) {
+          m.extra_length = std::uint32_t{field[0]} | std::uint32_t{field[1]} << 8;
+          have = 0;
+          st = St::extra;
+          if (*m.extra_length == 0) next_field(St::extra);
+        }
+        return {};
+      case St::name:
+      case St::comment: {
+        header_byte(b);
+        std::string& s = st == St::name ? *m.file_name : *m.comment;
+        if (b == 0) {
+          next_field(st);
+        } else if (s.size() < kMaxFieldBytes) {
+          s.push_back(static_cast<char>(b));
+        }
+        return {};
+      }
+      case St::hcrc:
+        field[have++] = b;
+        if (have == 2) {
+          std::uint16_t stored = static_cast<std::uint16_t>(field[0] | field[1] << 8);
+          m.header_crc = stored;
+          // FHCRC: the two least significant bytes of the CRC32 of the header (2.3.1).
+          if (opts.verify_header_crc && stored != (hcrc & 0xFFFF))
+            return fail(Detail::header, "header CRC16 mismatch" + at(off - 1));
+          start_data();
+        }
+        return {};
+      case St::trailer:
+        field[have++] = b;
+        if (have == 8) {
+          m.crc32 = std::uint32_t{field[0]} | std::uint32_t{field[1]} << 8 |
+                    std::uint32_t{field[2]} << 16 | std::uint32_t{field[3]} << 24;
+          m.isize = std::uint32_t{field[4]} | std::uint32_t{field[5]} << 8 |
+                    std::uint32_t{field[6]} << 16 | std::uint32_t{field[7]} << 24;
+          if (m.crc32 != crc)
+            return fail(Detail::checksum, "CRC32 mismatch in member trailer" + at(off - 7));
+          if (m.isize != static_cast<std::uint32_t>(msize))
+            return fail(Detail::size_mismatch, "ISIZE does not match the decoded length" + at(off - 4));
+          m.decoded_size = msize;
+          if (report.members.size() < kMaxReportedMembers) report.members.push_back(m);
+          ++report.member_count;
+          st = St::after;
+        }
+        return {};
+      case St::after:
+        // Between/after members (RFC 1952 2.2 members concatenate; gzip(1) and Python skip
+        // NUL padding); anything else is trailing data.
+        if (b == 0 && opts.allow_zero_padding) {
+          ++report.padding_bytes;
+          return {};
+        }
+        if (b == 0x1f && opts.multi_member) {
+          begin_member(off);
+          st = St::id2;
+          return {};
+        }
+        return trailing(off, "bytes after the last member are not a gzip member");
+      default:
+        return {};
+    }
+  }
+
+  Status trailing(std::uint64_t from, const std::string& what) {
+    if (opts.stop_at_trailing_data) {
+      tentative = from;
+      st = St::trailing;
+      return {};
+    }
+    return fail(Detail::trailing_data, what + at(from));
+  }
+
+  // Deflate data: as much of `in` as inflate takes. Returns the bytes consumed.
+  Result<std::size_t> inflate_some(ByteView in) {
+    std::size_t used = 0;
+    while (used < in.size()) {
+      uInt piece = static_cast<uInt>(std::min<std::size_t>(in.size() - used, 1u << 30));
+      zs.next_in = const_cast<Bytef*>(in.data() + used);
+      zs.avail_in = piece;
+      zs.next_out = obuf.data();
+      zs.avail_out = static_cast<uInt>(obuf.size());
+      int rc = inflate(&zs, Z_NO_FLUSH);
+      std::size_t took = piece - zs.avail_in;
+      used += took;
+      pos += took;
+      std::size_t n = obuf.size() - zs.avail_out;
+      if (n > 0) {
+        crc = static_cast<std::uint32_t>(crc32_z(crc, obuf.data(), n));
+        msize += n;
+        report.decoded_size += n;
+        Status s = out.write(ByteView(obuf.data(), n));
+        if (!s) return fail_with(s.error()).error();
+      }
+      if (rc == Z_STREAM_END) {
+        m.compressed_size = pos - data_start;
+        have = 0;
+        st = St::trailer;
+        return used;
+      }
+      if (rc == Z_DATA_ERROR)
+        return fail(Detail::data, std::string("invalid deflate data (") + (zs.msg ? zs.msg : "?") +
+                                      ") in the member" + at(m.offset)).error();
+      if (rc == Z_MEM_ERROR) return fail_with(Error(Errc::io_error, "gzip: out of memory")).error();
+      // Z_OK / Z_BUF_ERROR: made progress or needs more input; loop while input remains.
+      if (took == 0 && n == 0) break;
+    }
+    return used;
+  }
+
+  Status update(ByteView in) {
+    report.input_size += in.size();
+    std::size_t i = 0;
+    while (i < in.size()) {
+      switch (st) {
+        case St::failed:
+          return error;
+        case St::trailing:  // recorded, not decoded
+          pos += in.size() - i;
+          return {};
+        case St::data: {
+          auto r = inflate_some(in.subspan(i));
+          if (!r) return r.error();
+          i += *r;
+          break;
+        }
+        case St::extra: {  // FEXTRA payload, skipped in bulk (its subfields are not checked)
+          std::size_t take = std::min<std::size_t>(in.size() - i, *m.extra_length - have);
+          hcrc = static_cast<std::uint32_t>(crc32_z(hcrc, in.data() + i, take));
+          have += take;
+          pos += take;
+          i += take;
+          if (have == *m.extra_length) next_field(St::extra);
+          break;
+        }
+        default: {
+          Status s = byte(in[i]);
+          ++i;
+          if (!s) return s;
+        }
+      }
+    }
+    return st == St::failed ? error : Status{};
+  }
+
+  Status finish() {
+    switch (st) {
+      case St::failed:
+        return error;
+      case St::after:
+        return {};
+      case St::trailing:
+        report.trailing_bytes = pos - tentative;
+        return {};
+      case St::start:
+        // Empty input: Python's GzipFile reads it as b"" (hazard H-EMPTY); strict: truncated.
+        if (opts.allow_empty_input) return {};
+        return fail(Detail::truncated, "empty input" + at(0));
+      case St::data:
+        return fail(Detail::truncated, "input ends inside deflate data" + at(pos));
+      default:
+        return fail(Detail::truncated, "input ends inside a member header or trailer" + at(pos));
+    }
+  }
+};
+
+GzipReadOptions GzipReadOptions::python_compatible() {
+  GzipReadOptions o;
+  o.allow_empty_input = true;
+  o.verify_header_crc = false;
+  o.reject_reserved_flags = false;
+  return o;
+}
+
+GzipDecoder::GzipDecoder(Sink& out, GzipReadOptions opts) : impl_(std::make_unique<Impl>(out, opts)) {}
+GzipDecoder::~GzipDecoder() = default;
+Status GzipDecoder::update(ByteView in) { return impl_->update(in); }
+Status GzipDecoder::finish() { return impl_->finish(); }
+const GzipReport& GzipDecoder::report() const { return impl_->report; }
+
+}  // namespace casblob

@@ -1,0 +1,427 @@
+// The v2 payload decoder (spec 5.4.2), our own parser of lz4_Frame_format.md laid out in the
+// order of the format: magic, frame descriptor (FLG BD [content size] [dict id] HC), data
+// blocks (size word with the uncompressed bit, data, [block checksum]), EndMark, [content
+// checksum]; skippable frames; what follows a frame. liblz4 only decodes block contents
+// (LZ4_decompress_safe / _usingDict), XXH32 is ours (xxhash32.hpp).
+//
+// Streaming with bounded memory: a block is decoded when all of its bytes are there, straight
+// from the caller's chunk when it holds the whole block, else from a block-sized buffer.
+// Linked blocks (FLG.B.Indep = 0) need the previous 64 KB of output: blocks are decoded into
+// a history buffer right after that window (a contiguous prefix, liblz4's fast path) and the
+// window is moved to the front when the buffer fills. So memory is O(block size) and any
+// chunking of the input, down to single bytes, gives the same output, errors and report.
+//
+// Errors follow the strict reader's step 10 (preamble / spec 5.4.2); Lz4ReadOptions relaxes
+// what python-lz4 4.0.2 (liblz4 1.9.4 LZ4F_decompress on the first frame) does not check.
+#include <lz4.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "casblob/lz4frame.hpp"
+#include "xxhash32.hpp"
+
+namespace casblob {
+namespace {
+
+constexpr std::size_t kWindow = 64 * 1024;        // lz4 match distance limit
+constexpr std::size_t kMaxReported = 4096;        // frames / blocks kept in the report
+constexpr std::uint8_t kFrameMagicLE[4] = {0x04, 0x22, 0x4D, 0x18};
+constexpr std::uint8_t kSkipMagicLE[3] = {0x2A, 0x4D, 0x18};  // after the 0x5? byte
+
+enum class St {
+  magic,        // 4 bytes: frame, skippable, or something else
+  descriptor,   // FLG BD [8 content size] [4 dict id] HC
+  skip_size,    // skippable frame: 4-byte size
+  skip,         // skippable frame payload
+  block_size,   // 4-byte block size word (0 = EndMark)
+  block,        // block data [+ 4-byte block checksum]
+  content_crc,  // 4-byte content checksum
+  trailing,     // ignored rest of the input (ignore_trailing_data)
+  failed,
+};
+
+std::uint32_t le32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+         std::uint32_t{p[3]} << 24;
+}
+
+std::string at(std::uint64_t off) { return " at byte " + std::to_string(off); }
+
+}  // namespace
+
+struct Lz4Decoder::Impl {
+  Sink& out;
+  Lz4ReadOptions opts;
+  Lz4Report report;
+  St st = St::magic;
+  Status error;
+
+  std::uint64_t pos = 0;            // input offset of the next byte
+  std::uint64_t unit_start = 0;     // offset of the frame / field / block being read
+  std::uint8_t small[16] = {};      // magic, descriptor, size words, checksums
+  std::size_t have = 0;             // bytes of `small` (or of a skipped payload) collected
+  std::size_t need = 0;             // bytes the current small field needs
+  bool counted_frame_done = false;  // a frame that counts for multi_frame=false has ended
+  Lz4FrameInfo f;                   // frame being decoded
+  bool frame_open = false;
+
+  // Blocks.
+  std::uint32_t bsize = 0;          // stored size of the current block
+  bool braw = false;                // uncompressed bit
+  Bytes ibuf;                       // block bytes when they arrive over several chunks
+  std::size_t ihave = 0;
+  Bytes hist;                       // decoded output; linked: 64 KB window + room for blocks
+  std::size_t hpos = 0;             // end of the decoded bytes of this frame in `hist`
+  std::size_t hstart = 0;           // where this frame's output starts (window limit)
+  detail::Xxh32 content_hash;
+  std::uint64_t skip_left = 0;
+
+  Impl(Sink& o, Lz4ReadOptions op) : out(o), opts(op) {}
+
+  Status fail(Detail d, const std::string& what) {
+    st = St::failed;
+    error = Error(Errc::corrupt, "lz4: " + what, d);
+    return error;
+  }
+  Status fail_with(const Error& e) {
+    st = St::failed;
+    error = e;
+    return error;
+  }
+
+  bool first_unit() const { return report.frame_count == 0; }
+
+  // Bytes after the last frame that do not start a frame.
+  Status not_a_frame(const std::string& what) {
+    if (first_unit()) return fail(Detail::bad_magic, what + at(unit_start));
+    if (opts.ignore_trailing_data) {
+      st = St::trailing;
+      return {};
+    }
+    return fail(Detail::trailing_data, "bytes after the last frame are not a frame" + at(unit_start));
+  }
+
+  // ---- magic ----------------------------------------------------------------------------
+
+  // One byte of a magic number; each byte must extend the frame or skippable magic.
+  Status magic_byte(std::uint8_t b) {
+    if (have == 0) unit_start = pos;
+    small[have++] = b;
+    ++pos;
+    const bool frame = std::memcmp(small, kFrameMagicLE, have) == 0;
+    const bool skippable = (small[0] & 0xF0) == 0x50 && std::memcmp(small + 1, kSkipMagicLE, have - 1) == 0;
+    if (!frame && !skippable) {
+      if (le32_prefix_is_legacy())
+        return not_a_frame("legacy lz4 format (magic 0x184C2102) is not an lz4 frame");
+      return not_a_frame("not an lz4 frame (bad magic number)");
+    }
+    if (have < 4) return {};
+    have = 0;
+    // A new frame after one that ended, when only one may be decoded.
+    if (counted_frame_done && !(skippable && opts.skip_skippable))
+      return not_a_frame("a further frame after the first");
+    f = Lz4FrameInfo{};
+    f.offset = unit_start;
+    frame_open = true;
+    if (skippable) {
+      f.skippable = true;
+      f.skippable_magic = le32(small);
+      st = St::skip_size;
+    } else {
+      st = St::descriptor;
+      need = 3;  // FLG BD HC at least; grows with the FLG bits
+    }
+    return {};
+  }
+  bool le32_prefix_is_legacy() const { return small[0] == 0x02; }
+
+  // Called when a frame (data or skippable) is complete.
+  void end_frame() {
+    frame_open = false;
+    const bool counts = !f.skippable || !opts.skip_skippable;
+    if (report.frames.size() < kMaxReported) report.frames.push_back(std::move(f));
+    ++report.frame_count;
+    if (counts) counted_frame_done = !opts.multi_frame;
+    if (counted_frame_done && opts.ignore_trailing_data) {
+      unit_start = pos;
+      st = St::trailing;
+    } else {
+      st = St::magic;
+    }
+    have = 0;
+  }
+
+  // ---- frame descriptor -----------------------------------------------------------------
+
+  Status descriptor_byte(std::uint8_t b) {
+    const std::uint64_t off = pos++;
+    small[have++] = b;
+    if (have == 1) {  // FLG: version 01, reserved bit 1 zero
+      f.flg = b;
+      f.version = b >> 6;
+      if (f.version != 1) return fail(Detail::header, "frame version " + std::to_string(f.version) + " is not 01" + at(off));
+      if (b & 0x02) return fail(Detail::header, "reserved FLG bit set" + at(off));
+      f.independent_blocks = b & 0x20;
+      f.block_checksum = b & 0x10;
+      f.content_checksum = b & 0x04;
+      need = 3 + ((b & 0x08) ? 8 : 0) + ((b & 0x01) ? 4 : 0);
+      return {};
+    }
+    if (have == 2) {  // BD: reserved bits 7 and 3..0 zero, block max size id 4..7
+      f.bd = b;
+      if ((b & 0x8F) != 0) return fail(Detail::header, "reserved BD bits set" + at(off));
+      int id = (b >> 4) & 7;
+      if (id < 4) return fail(Detail::header, "block maximum size id " + std::to_string(id) + " is not 4..7" + at(off));
+      f.block_max_size = std::uint32_t{1} << (8 + 2 * id);
+      return {};
+    }
+    if (have < need) return {};
+    // HC: second byte of XXH32(descriptor from FLG to before HC, seed 0).
+    f.header_checksum = b;
+    std::uint8_t hc = static_cast<std::uint8_t>(detail::xxh32(small, need - 1, 0) >> 8);
+    if (hc != b) return fail(Detail::header, "frame header checksum mismatch" + at(off));
+    std::size_t p = 2;
+    if (f.flg & 0x08) {
+      std::uint64_t cs = 0;
+      for (int i = 7; i >= 0; --i) cs = cs << 8 | small[p + i];
+      f.content_size = cs;
+      p += 8;
+    }
+    if (f.flg & 0x01) {
+      f.dict_id = le32(small + p);
+      if (opts.reject_dict_id)
+        return fail(Detail::header, "frame asks for dictionary " + std::to_string(*f.dict_id) + at(f.offset + 4 + p));
+    }
+    start_blocks();
+    return {};
+  }
+
+  void start_blocks() {
+    // Linked blocks keep a 64 KB window before the block being decoded; more room after it
+    // means fewer window moves.
+    std::size_t cap = f.independent_blocks
+                          ? f.block_max_size
+                          : kWindow + std::max<std::size_t>(2 * std::size_t{f.block_max_size}, 1u << 20);
+    if (hist.size() < cap) hist.resize(cap);
+    if (ibuf.size() < f.block_max_size + 4u) ibuf.resize(f.block_max_size + 4u);
+    hpos = hstart = 0;
+    if (f.content_checksum) content_hash.reset(0);
+    st = St::block_size;
+    have = 0;
+  }
+
+  // ---- blocks ---------------------------------------------------------------------------
+
+  Status block_size_byte(std::uint8_t b) {
+    if (have == 0) unit_start = pos;
+    small[have++] = b;
+    ++pos;
+    if (have < 4) return {};
+    have = 0;
+    std::uint32_t word = le32(small);
+    if (word == 0) return end_mark();
+    braw = word & 0x80000000u;
+    bsize = word & 0x7FFFFFFFu;
+    if (bsize > f.block_max_size)
+      return fail(Detail::data, "block of " + std::to_string(bsize) + " bytes exceeds the frame's maximum " +
+                                    std::to_string(f.block_max_size) + at(unit_start));
+    ihave = 0;
+    st = St::block;
+    // An empty uncompressed block (0x80000000) is a block like any other (liblz4 agrees).
+    return {};
+  }
+
+  std::size_t block_stored() const { return bsize + (f.block_checksum ? 4u : 0u); }
+
+  Status decode_block(const std::uint8_t* data) {
+    const std::uint64_t boff = unit_start;
+    std::optional<std::uint32_t> stored_crc;
+    if (f.block_checksum) {
+      stored_crc = le32(data + bsize);
+      if (opts.verify_checksums && *stored_crc != detail::xxh32(data, bsize, 0))
+        return fail(Detail::checksum, "block checksum mismatch in the block" + at(boff));
+    }
+    ++f.block_count;
+    if (f.blocks.size() < kMaxReported) f.blocks.push_back({boff, bsize, braw, stored_crc});
+
+    const std::uint8_t* produced;
+    std::size_t n;
+    if (f.independent_blocks) {
+      if (braw) {
+        produced = data;  // nothing to keep: pass the stored bytes through
+        n = bsize;
+      } else {
+        int r = LZ4_decompress_safe(reinterpret_cast<const char*>(data), reinterpret_cast<char*>(hist.data()),
+                                    static_cast<int>(bsize), static_cast<int>(f.block_max_size));
+        if (r < 0) return fail(Detail::data, "invalid lz4 block" + at(boff));
+        produced = hist.data();
+        n = static_cast<std::size_t>(r);
+      }
+    } else {
+      if (hpos + f.block_max_size > hist.size()) {  // keep the last 64 KB, at the front
+        std::size_t keep = std::min(hpos - hstart, kWindow);
+        std::memmove(hist.data(), hist.data() + hpos - keep, keep);
+        hpos = keep;
+        hstart = 0;
+      }
+      std::uint8_t* dst = hist.data() + hpos;
+      if (braw) {
+        std::memcpy(dst, data, bsize);
+        n = bsize;
+      } else {
+        std::size_t dict = std::min(hpos - hstart, kWindow);
+        int r = LZ4_decompress_safe_usingDict(reinterpret_cast<const char*>(data), reinterpret_cast<char*>(dst),
+                                              static_cast<int>(bsize), static_cast<int>(f.block_max_size),
+                                              reinterpret_cast<const char*>(dst - dict), static_cast<int>(dict));
+        if (r < 0) return fail(Detail::data, "invalid lz4 block" + at(boff));
+        n = static_cast<std::size_t>(r);
+      }
+      produced = dst;
+      hpos += n;
+    }
+
+    f.decoded_size += n;
+    report.decoded_size += n;
+    if (f.content_size && f.decoded_size > *f.content_size && !size_unchecked())
+      return fail(Detail::size_mismatch, "frame decodes to more than its content size " +
+                                             std::to_string(*f.content_size) + at(boff));
+    if (f.content_checksum && opts.verify_checksums) content_hash.update(produced, n);
+    if (n > 0) {
+      Status s = out.write(ByteView(produced, n));
+      if (!s) return fail_with(s.error());
+    }
+    st = St::block_size;
+    return {};
+  }
+
+  bool size_unchecked() const { return opts.content_size_zero_is_unknown && f.content_size == 0u; }
+
+  Status end_mark() {
+    if (f.content_size && f.decoded_size != *f.content_size && !size_unchecked())
+      return fail(Detail::size_mismatch, "frame decodes to " + std::to_string(f.decoded_size) +
+                                             " bytes, content size says " + std::to_string(*f.content_size) +
+                                             at(unit_start));
+    if (f.content_checksum) {
+      st = St::content_crc;
+      have = 0;
+      return {};
+    }
+    end_frame();
+    return {};
+  }
+
+  Status content_crc_byte(std::uint8_t b) {
+    if (have == 0) unit_start = pos;
+    small[have++] = b;
+    ++pos;
+    if (have < 4) return {};
+    f.content_checksum_value = le32(small);
+    if (opts.verify_checksums && *f.content_checksum_value != content_hash.digest())
+      return fail(Detail::checksum, "content checksum mismatch" + at(unit_start));
+    end_frame();
+    return {};
+  }
+
+  // ---- skippable frames -----------------------------------------------------------------
+
+  Status skip_size_byte(std::uint8_t b) {
+    small[have++] = b;
+    ++pos;
+    if (have < 4) return {};
+    have = 0;
+    f.skippable_size = le32(small);
+    skip_left = f.skippable_size;
+    st = St::skip;
+    if (skip_left == 0) end_frame();
+    return {};
+  }
+
+  // ---- driver ---------------------------------------------------------------------------
+
+  Status update(ByteView in) {
+    report.input_size += in.size();
+    const std::uint8_t* p = in.data();
+    const std::uint8_t* end = p + in.size();
+    while (p < end) {
+      Status s;
+      switch (st) {
+        case St::failed:
+          return error;
+        case St::trailing:
+          pos += static_cast<std::size_t>(end - p);
+          return {};
+        case St::skip: {
+          std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(skip_left, end - p));
+          skip_left -= take;
+          p += take;
+          pos += take;
+          if (skip_left == 0) end_frame();
+          continue;
+        }
+        case St::block: {
+          std::size_t want = block_stored();
+          if (ihave == 0 && static_cast<std::size_t>(end - p) >= want) {  // whole block here
+            p += want;
+            pos += want;
+            s = decode_block(p - want);
+          } else {
+            std::size_t take = std::min<std::size_t>(want - ihave, end - p);
+            std::memcpy(ibuf.data() + ihave, p, take);
+            ihave += take;
+            p += take;
+            pos += take;
+            if (ihave == want) s = decode_block(ibuf.data());
+          }
+          break;
+        }
+        case St::magic: s = magic_byte(*p++); break;
+        case St::descriptor: s = descriptor_byte(*p++); break;
+        case St::skip_size: s = skip_size_byte(*p++); break;
+        case St::block_size: s = block_size_byte(*p++); break;
+        case St::content_crc: s = content_crc_byte(*p++); break;
+      }
+      if (!s) return s;
+    }
+    return st == St::failed ? error : Status{};
+  }
+
+  Status finish() {
+    switch (st) {
+      case St::failed:
+        return error;
+      case St::trailing:
+        report.trailing_bytes = pos - unit_start;
+        return {};
+      case St::magic:
+        if (have == 0) {
+          if (report.frame_count > 0) return {};
+          if (opts.allow_empty_input) return {};
+          return fail(Detail::truncated, "empty input" + at(0));
+        }
+        return fail(Detail::truncated, "input ends inside a magic number" + at(pos));
+      default:
+        return fail(Detail::truncated, std::string("input ends inside a ") + (f.skippable ? "skippable frame" : "frame") +
+                                           " starting" + at(f.offset));
+    }
+  }
+};
+
+Lz4ReadOptions Lz4ReadOptions::python_compatible() {
+  Lz4ReadOptions o;
+  o.multi_frame = false;
+  o.skip_skippable = false;
+  o.ignore_trailing_data = true;
+  o.reject_dict_id = false;
+  o.content_size_zero_is_unknown = true;
+  return o;
+}
+
+Lz4Decoder::Lz4Decoder(Sink& out, Lz4ReadOptions opts) : impl_(std::make_unique<Impl>(out, opts)) {}
+Lz4Decoder::~Lz4Decoder() = default;
+Status Lz4Decoder::update(ByteView in) { return impl_->update(in); }
+Status Lz4Decoder::finish() { return impl_->finish(); }
+const Lz4Report& Lz4Decoder::report() const { return impl_->report; }
+
+}  // namespace casblob
