@@ -6,7 +6,7 @@ Fails when:
     (section 12), or its row lists no fixture and no test;
   * the table (or any text) names a requirement that is not defined, or defines one twice;
   * a paragraph with a normative MUST/SHOULD/SHALL/REQUIRED/RECOMMENDED carries no requirement ID;
-  * the spec names a fixture (`y_...`, `n_...`, `i_...` in code font) that is not in
+  * the spec or spec/errata.md names a fixture (`y_...`, `n_...`, `i_...` in code font) not in
     fixtures/manifest.json (checked only once the manifest exists);
   * a row cites a test (*test* `name`) whose name is not registered anywhere in the repository
     (add_test NAME, Catch2 TEST_CASE, pytest function) -- reported as a warning only.
@@ -129,6 +129,9 @@ def main() -> int:
     # Fixture names exist.
     names = manifest_names(Path(a.manifest))
     cited = set(FIXTURE.findall(text))
+    errata = Path(a.spec).with_name("errata.md")
+    if errata.exists():  # the errata cite fixtures too
+        cited |= set(FIXTURE.findall(errata.read_text(encoding="utf-8")))
     if names is None:
         warnings.append("no manifest at %s: %d cited fixture names not checked" % (a.manifest, len(cited)))
     else:
