@@ -381,7 +381,11 @@ def parse_sidecar(sidecar: bytes) -> tuple[bool, int]:
         raise ReadError("meta_invalid", None, "sidecar is not JSON: %s" % exc) from None
     if not isinstance(doc, dict):
         raise ReadError("meta_invalid", None, "sidecar is not a JSON object")
-    if _has_lone_surrogate(doc):
+    try:
+        lone = _has_lone_surrogate(doc)
+    except RecursionError:
+        lone = True  # nesting deeper than this reader handles: not a sidecar anyone wrote
+    if lone:
         raise ReadError("meta_invalid", None, "sidecar string escapes an unpaired surrogate")
     raw = doc.get("cas_raw", False)
     if type(raw) is not bool:
