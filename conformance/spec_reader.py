@@ -134,12 +134,17 @@ def _need(blob: bytes, pos: int, n: int) -> None:
 def _gzip_member(blob: bytes, pos: int, out: Output) -> int:
     """Decodes the member starting at blob[pos] (whose 1F 8B was checked); returns end."""
     start = pos
-    _need(blob, pos, 10)
-    cm, flg = blob[pos + 2], blob[pos + 3]
+    # File order decides (spec 6): a field that is present and invalid is reported even
+    # when the input ends right after it.
+    _need(blob, pos, 3)
+    cm = blob[pos + 2]
     if cm != 8:
         raise corrupt("header", "CM is %d, not 8 (deflate)" % cm)
+    _need(blob, pos, 4)
+    flg = blob[pos + 3]
     if flg & 0xE0:
         raise corrupt("header", "reserved FLG bits set: 0x%02x" % flg)
+    _need(blob, pos, 10)
     pos += 10
     if flg & 0x04:  # FEXTRA
         _need(blob, pos, 2)
@@ -227,17 +232,22 @@ def _lz4_need(blob: bytes, pos: int, n: int, what: str) -> None:
 def _lz4_frame(blob: bytes, pos: int, out: Output) -> int:
     """Decodes the lz4 frame whose magic is at blob[pos]; returns the position after it."""
     pos += 4
-    _lz4_need(blob, pos, 2, "the frame descriptor")
-    flg, bd = blob[pos], blob[pos + 1]
+    # File order decides (spec 6): FLG is checked before BD is required.
+    _lz4_need(blob, pos, 1, "the frame descriptor")
+    flg = blob[pos]
     if flg >> 6 != 1:
         raise corrupt("header", "frame version is not 01")
-    if flg & 0x02 or bd & 0x8F:
-        raise corrupt("header", "reserved bits set in FLG/BD")
+    if flg & 0x02:
+        raise corrupt("header", "reserved bit set in FLG")
+    if flg & 0x01:
+        raise corrupt("header", "dictionary id present")
+    _lz4_need(blob, pos, 2, "the frame descriptor")
+    bd = blob[pos + 1]
+    if bd & 0x8F:
+        raise corrupt("header", "reserved bits set in BD")
     bsid = (bd >> 4) & 7
     if bsid not in BLOCK_MAX:
         raise corrupt("header", "block maximum size id %d" % bsid)
-    if flg & 0x01:
-        raise corrupt("header", "dictionary id present")
     independent = bool(flg & 0x20)
     block_checksum = bool(flg & 0x10)
     has_size = bool(flg & 0x08)
