@@ -59,6 +59,8 @@ def _cases():
          lz4.frame.compress(PAYLOAD[:half]) + lz4.frame.compress(PAYLOAD[half:]), v2, ok, None),
         ("n_v1_empty_file", "Truncation", ["SilentCorruption"], b"", v1,
          {"outcome": "error", "error": "corrupt", "detail": "truncated"}, None),
+        ("n_nosidecar_empty_file", "Truncation", ["SilentCorruption"], b"", None,
+         {"outcome": "error", "error": "corrupt", "detail": "truncated"}, None),
         ("n_key_mismatch", "Mismatch", [], _gzip(OTHER), v1, {"outcome": "error", "error": "key_mismatch"}, None),
         ("n_bomb_limit", "Limits", [], _gzip(PAYLOAD), v1, {"outcome": "error", "error": "limit_exceeded"}, 64),
     ], key

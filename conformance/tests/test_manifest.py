@@ -9,7 +9,7 @@ from casconf import manifest
 
 def test_load_synthetic(synth_dir):
     m = manifest.load(synth_dir)
-    assert len(m.cases) == 14 and m.groups[0] == "ValidV1"
+    assert len(m.cases) == 15 and m.groups[0] == "ValidV1"
     case = m.cases[0]
     assert os.path.exists(case.blob) and case.blob.endswith(os.path.join(case.key[:2], case.key))
     assert case.meta == case.blob + "_meta" and os.path.exists(case.meta)

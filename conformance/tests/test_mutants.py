@@ -43,13 +43,13 @@ def test_unknown_version(synth_dir, repo):
 
 def test_crash_hang(synth_dir, repo):
     f = failing(run_mutant("crash_hang", synth_dir, repo))
-    assert f == {"y_raw_v2": "crash", "n_v1_empty_file": "timeout"}
+    assert f == {"y_raw_v2": "crash", "n_nosidecar_empty_file": "timeout"}
 
 
 @pytest.mark.parametrize("name", ["ignore_sidecar", "no_crc", "unknown_version", "crash_hang"])
 def test_mutants_are_caught_on_the_real_corpus(name, real_fixtures, repo):
     base = failing(run_mutant_base(real_fixtures, repo))
-    f = failing(run_mutant(name, real_fixtures, repo, timeout=2.0))
+    f = failing(run_mutant(name, real_fixtures, repo, timeout=1.0))
     new = {k: v for k, v in f.items() if base.get(k) != v}
     assert new, "%s not caught" % name
     kinds = set(new.values())

@@ -23,16 +23,16 @@ def test_default_run_passes_and_reports(synth_dir, tmp_path, capsys):
     doc = json.load(open(out["json"]))
     s = doc["summary"]["python/legacy"]
     assert {"pass", "fail", "silent_corruption", "not_run"} <= set(s)
-    assert s["fail"] == 0 and s["silent_corruption"] == 3 and s["silent_corruption_unexpected"] == 0
+    assert s["fail"] == 0 and s["silent_corruption"] == 4 and s["silent_corruption_unexpected"] == 0
     assert doc["summary"]["spec-reader/strict"]["silent_corruption"] == 0
     reads = [c for c in doc["cases"] if c["check"] == "read"]
-    assert len(reads) == 14 * 4 and all(c["status"] == "pass" for c in reads)  # passes logged too
+    assert len(reads) == 15 * 4 and all(c["status"] == "pass" for c in reads)  # passes logged too
     writes = [c for c in doc["cases"] if c["check"] == "write"]
     assert {c["group"] for c in writes} == {"write python v1", "write python v2",
                                             "write python raw-v1", "write python raw-v2"}
     legacy_v2 = [c for c in writes if c["profile"] == "legacy" and c["variant"] == "v2"]
     assert legacy_v2 and all(c["expected"]["error"] == "version_unsupported" for c in legacy_v2)
-    assert "## Silent corruption (10)" in open(out["md"]).read()
+    assert "## Silent corruption (13)" in open(out["md"]).read()
     suites = ET.parse(out["xml"]).getroot()
     assert {s.get("name") for s in suites} >= {"python/legacy", "spec-reader/strict", "python/encode"}
 

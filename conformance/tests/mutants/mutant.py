@@ -9,7 +9,8 @@ command protocol (``decode`` one case, ``batch`` JSON lines). Mutations:
   no_crc           skips the gzip trailer checks (CRC32, ISIZE): inflates with
                    zlib.decompressobj and ignores the last 8 bytes
   unknown_version  returns the stored bytes for an unknown cas_version instead of failing
-  crash_hang       correct, except: aborts (SIGABRT) on raw blobs, hangs on empty blobs
+  crash_hang       correct, except: aborts (SIGABRT) on raw blobs under cas_version 2, hangs
+                   on an empty blob without a sidecar
 """
 
 from __future__ import annotations
@@ -73,10 +74,10 @@ def read(mutation: str, blob: bytes, sidecar, key, max_size):
         if type(version) is int and version not in (1, 2):
             return ("ok", blob)
     elif mutation == "crash_hang":
-        if not blob:
+        if not blob and sidecar is None:
             time.sleep(3600)
-        raw, _ = _sidecar_version(sidecar) if sidecar is not None else (None, None)
-        if raw is True:
+        raw, version = _sidecar_version(sidecar) if sidecar is not None else (None, None)
+        if raw is True and version == 2:
             sys.stdout.flush()
             os.abort()
     return spec_reader.read(blob, sidecar, key, max_size)
