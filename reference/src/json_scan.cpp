@@ -27,6 +27,7 @@ class Scanner {
     if (pos_ != s_.size()) return fail(r, "extra data");
     r.ok = true;
     r.uses_python_literals = python_literals_;
+    r.has_lone_surrogate = lone_surrogate_;
     return r;
   }
 
@@ -162,6 +163,7 @@ class Scanner {
               pos_ = save;
             }
           }
+          if (cp >= 0xD800 && cp <= 0xDFFF) lone_surrogate_ = true;
           append_utf8(out, cp);
           break;
         }
@@ -264,6 +266,7 @@ class Scanner {
   std::size_t pos_ = 0;
   std::string err_;
   bool python_literals_ = false;
+  bool lone_surrogate_ = false;
 };
 
 }  // namespace

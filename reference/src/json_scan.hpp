@@ -15,6 +15,7 @@ namespace casblob::detail {
 struct ScanResult {
   bool ok = false;             // Python's json.loads accepts the text
   bool uses_python_literals = false;  // NaN / Infinity / -Infinity appeared
+  bool has_lone_surrogate = false;    // a \uD800-\uDFFF escape without its pair (I-JSON forbids)
   std::string error;           // first error, with character offset
   JsonValue top;
   std::vector<MetaField> fields;  // top-level object members, in order

@@ -52,12 +52,15 @@ MetaDoc parse_meta(std::string_view text) {
   }
   auto scan = detail::scan_json(text);
   doc.python_json_ok = scan.ok;
-  doc.strict_json_ok = scan.ok && !scan.uses_python_literals;
+  // spec 4.2: strict JSON is RFC 8259 without Python's literals and, as I-JSON (RFC 7493)
+  // requires, without escaped unpaired surrogates (readers disagree on what they mean).
+  doc.strict_json_ok = scan.ok && !scan.uses_python_literals && !scan.has_lone_surrogate;
   if (!scan.ok) {
     doc.parse_error = scan.error;
     return doc;
   }
   if (scan.uses_python_literals) doc.parse_error = "NaN/Infinity are not JSON (RFC 8259)";
+  if (scan.has_lone_surrogate) doc.parse_error = "escaped unpaired surrogate (I-JSON, RFC 7493)";
   doc.top = std::move(scan.top);
   doc.fields = std::move(scan.fields);
   std::set<std::string_view> seen;
