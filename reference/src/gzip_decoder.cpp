@@ -271,8 +271,14 @@ struct GzipDecoder::Impl {
     return used;
   }
 
+  // input_size counts the bytes consumed (up to an error), so it does not depend on chunking.
   Status update(ByteView in) {
-    report.input_size += in.size();
+    Status s = consume(in);
+    report.input_size = pos;
+    return s;
+  }
+
+  Status consume(ByteView in) {
     std::size_t i = 0;
     while (i < in.size()) {
       switch (st) {

@@ -340,8 +340,14 @@ struct Lz4Decoder::Impl {
 
   // ---- driver ---------------------------------------------------------------------------
 
+  // input_size counts the bytes consumed (up to an error), so it does not depend on chunking.
   Status update(ByteView in) {
-    report.input_size += in.size();
+    Status s = consume(in);
+    report.input_size = pos;
+    return s;
+  }
+
+  Status consume(ByteView in) {
     const std::uint8_t* p = in.data();
     const std::uint8_t* end = p + in.size();
     while (p < end) {
