@@ -88,9 +88,13 @@ def verdict(result, required_missing=(), gate=None) -> tuple[bool, str]:
         else:
             parts.append("every claimed expectation holds (%d checks)" % checked)
     if silent:
-        pairs = sorted({"%s/%s" % (e["implementation"], e["profile"]) for e in silent})
-        text = "silent corruption: %d read(s) returned wrong bytes (%s)" % (len(silent), ", ".join(pairs))
-        text += "; %d NOT expected" % len(unexpected) if unexpected else "; all expected hazards"
+        text = "silent corruption: %d read(s) returned wrong bytes" % len(silent)
+        if unexpected:
+            pairs = sorted({"%s/%s" % (e["implementation"], e["profile"]) for e in unexpected})
+            text += ", %d NOT expected (%s)" % (len(unexpected), ", ".join(pairs))
+        else:
+            profiles = sorted({e["profile"] for e in silent})
+            text += ", all expected hazards of profile%s %s" % ("s" * (len(profiles) > 1), ", ".join(profiles))
         parts.append(text)
     if required_missing:
         parts.append("required but not run: %s" % ", ".join(required_missing))

@@ -33,7 +33,7 @@ def render(result, by_flag=False, required_missing=(), gate=None, max_failures: 
     if gate is not None:
         fails = gate["new"]
     for e in fails[:max_failures]:
-        lines.append("  %-8s %s/%s %s: expected %s, got %s" % (
+        lines.append("  %-18s %s/%s %s: expected %s, got %s" % (
             e["status"], e["implementation"], e["profile"], e["case"], _short(e["expected"]), _short(e["actual"])))
     if len(fails) > max_failures:
         lines.append("  ... and %d more (see the JSON/Markdown report)" % (len(fails) - max_failures))
