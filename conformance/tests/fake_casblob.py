@@ -13,10 +13,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.dirname(HERE)]
 from casconf import pymodel  # noqa: E402
 import spec_reader  # noqa: E402
+from casconf.model import EXIT_CODES  # noqa: E402
 
-EXIT = {"usage": 2, "meta_invalid": 10, "version_missing": 11, "version_unsupported": 12,
-        "codec_unavailable": 13, "corrupt": 14, "format_mismatch": 15, "key_mismatch": 16,
-        "limit_exceeded": 17, "not_found": 18, "io_error": 19, "unhandled": 20}
 
 
 def result(profile, blob_path, meta_path, key, max_size):
@@ -65,7 +63,7 @@ def main():
     if a.cmd == "decode":
         res = result(a.profile, a.input, None if a.no_meta else a.meta, a.key, a.max_size)
         print(json.dumps(res))
-        return 0 if res["ok"] else EXIT[res["error"]]
+        return 0 if res["ok"] else EXIT_CODES[res["error"]]
     for line in sys.stdin:
         req = json.loads(line)
         res = result(req["profile"], req["blob"], req["meta"], req["key"], req["max_size"])

@@ -25,10 +25,8 @@ import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 import spec_reader  # noqa: E402  conformance/spec_reader.py
+from casconf.model import EXIT_CODES  # noqa: E402
 
-EXIT = {"usage": 2, "meta_invalid": 10, "version_missing": 11, "version_unsupported": 12,
-        "codec_unavailable": 13, "corrupt": 14, "format_mismatch": 15, "key_mismatch": 16,
-        "limit_exceeded": 17, "not_found": 18, "io_error": 19, "unhandled": 20}
 
 
 def _gzip_no_trailer(blob: bytes) -> bytes:
@@ -111,7 +109,7 @@ def main() -> int:
     if a.cmd == "decode":
         res = result(a.mutation, a.input, a.meta, a.key, a.max_size)
         print(json.dumps(res))
-        return 0 if res["ok"] else EXIT[res["error"]]
+        return 0 if res["ok"] else EXIT_CODES[res["error"]]
     for line in sys.stdin:
         if line.strip():
             req = json.loads(line)
