@@ -98,5 +98,8 @@ def run(adapters, manifest, checks=("read", "write"), jobs: int = 3, profiles=No
                     entries.append(safety.annotate(read_check.judge(case, profile, a.name, resp)))
                 for case, resp in zip(wcases, responses[len(fixtures):]):
                     entries.append(safety.annotate(write_check.judge(case, profile, a.name, resp)))
+    for a, inf in zip(adapters, info):
+        if hasattr(a, "fallbacks"):
+            inf["batch_fallbacks"] = a.fallbacks
     return RunResult(entries=entries, summary=summarize(entries), implementations=info,
                      seconds=time.monotonic() - t0, manifest=manifest)

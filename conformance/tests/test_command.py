@@ -101,3 +101,14 @@ def test_buffered_batch_hang_is_attributed_by_fallback(blobs):
 def test_batch_only_implementation_marks_the_failed_case(blobs):
     res = _adapter("hang_on_marker", decode=False).read("strict", blobs[2:])
     assert [r.kind for r in res] == ["ok", "timeout", "ok"]
+
+
+def test_command_writer_without_sidecar_is_an_encode_crash(tmp_path, repo):
+    from casconf.checks import write as write_check
+
+    writer = CommandAdapter({"name": "cp-writer", "profiles": ["strict"], "decode": ["true"],
+                             "encode": ["cp", "{in}", "{out}"], "write_versions": [1]}, repo=repo)
+    cases, entries = write_check.produce([writer], str(tmp_path))
+    assert len(entries) == len(write_check.payloads()) and len(cases) == len(entries)
+    assert all(e["status"] == "crash" and "no sidecar" in e["actual"]["message"] for e in entries)
+    assert all(c.meta is None and c.variant.label == "v1" for c in cases)

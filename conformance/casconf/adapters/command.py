@@ -130,7 +130,8 @@ class CommandAdapter(Adapter):
             self.env = dict(os.environ)
             self.env.update({k: substitute([v], self.common)[0] for k, v in config["env"].items()})
         self.requires = [substitute([p], self.common)[0] for p in config.get("requires", [])]
-        # Set by the driver for reports: how many batch failures fell back to single cases.
+        # How many times a batch died or stalled and its first unanswered case ran alone
+        # (reported per implementation as batch_fallbacks).
         self.fallbacks = 0
 
     # -- availability --------------------------------------------------------------------
@@ -269,6 +270,9 @@ class CommandAdapter(Adapter):
             raise RuntimeError("%s cannot write %s blobs" % (self.name, "raw" if raw else "v%d" % version))
         src = os.path.join(workdir, "payload")
         dst = os.path.join(workdir, "stored")
+        for stale in (dst, dst + "_meta"):  # never read back the previous encode's output
+            if os.path.exists(stale):
+                os.unlink(stale)
         with open(src, "wb") as f:
             f.write(payload)
         argv = substitute(template, dict(self.common, version=str(version), out=dst, **{"in": src}))

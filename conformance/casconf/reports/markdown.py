@@ -13,6 +13,13 @@ def _table(header, rows) -> list[str]:
     return out
 
 
+def _status(impl: dict) -> str:
+    if not impl["available"]:
+        return "not run: " + impl["reason"]
+    n = impl.get("batch_fallbacks", 0)
+    return "ran" + (" (%d batch restart%s after a crash/stall)" % (n, "s" * (n > 1)) if n else "")
+
+
 def render(result, required_missing=(), gate=None) -> str:
     ok, line = verdict(result, required_missing, gate)
     m = result.manifest
@@ -28,7 +35,7 @@ def render(result, required_missing=(), gate=None) -> str:
         out.append("")
     out += ["## Implementations", ""]
     out += _table(["implementation", "profiles", "status", "seconds per profile"],
-                  [[i["name"], ", ".join(i["profiles"]), "ran" if i["available"] else "not run: " + i["reason"],
+                  [[i["name"], ", ".join(i["profiles"]), _status(i),
                     ", ".join("%s %.2f" % kv for kv in i["seconds"].items())] for i in result.implementations])
     out.append("")
     out += ["## Summary", ""]
