@@ -91,3 +91,17 @@ def test_adapter_set_and_unknown_names(repo):
         assert "unknown implementation" in str(exc)
     else:
         raise AssertionError("unknown implementation accepted")
+
+
+def test_shell_example_adapter(synth_dir, repo, capsys, monkeypatch):
+    cli_path = os.environ.get("CASBLOB_CLI") or os.path.join(repo, "build", "bin", "casblob")
+    if not os.access(cli_path, os.X_OK):
+        import pytest
+        pytest.skip("reference CLI not built")
+    monkeypatch.setenv("CASBLOB_CLI", cli_path)
+    config = os.path.join(repo, "conformance", "examples", "casblob-cli.json")
+    rc = cli.main(["run", "--fixtures", synth_dir, "--impl", "casblob-sh", "--command", config,
+                   "--profile", "strict", "legacy", "--json", os.devnull])
+    text = capsys.readouterr().out
+    assert rc == 0, text
+    assert "write casblob-sh v2 (7)" in text
