@@ -83,18 +83,17 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def run_command(argv: list[str], timeout: float, cwd: str | None, env: dict | None,
-                stdin_bytes: bytes | None = None) -> tuple[str, bytes, bytes, int | None]:
+def run_command(argv: list[str], timeout: float, cwd: str | None,
+                env: dict | None) -> tuple[str, bytes, bytes, int | None]:
     """("done"|"timeout"|"oserror", stdout, stderr, returncode). The child gets its own
     process group, killed whole on timeout."""
     try:
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin_bytes is not None else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
     except OSError as exc:
         return "oserror", b"", str(exc).encode(), None
     try:
-        out, err = proc.communicate(stdin_bytes, timeout=timeout)
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(proc)
         return "timeout", b"", b"", None
