@@ -95,7 +95,8 @@ def run(adapters, manifest, checks=("read", "write"), jobs: int = 3, profiles=No
                     responses, seconds = fut.result()
                     inf["seconds"][profile] = round(seconds, 3)
                 for case, resp in zip(fixtures, responses):
-                    entries.append(safety.annotate(read_check.judge(case, profile, a.name, resp)))
+                    entries.append(safety.annotate(read_check.judge(
+                        case, profile, a.name, resp, a.lenient_implementation_defined)))
                 for case, resp in zip(wcases, responses[len(fixtures):]):
                     entries.append(safety.annotate(write_check.judge(case, profile, a.name, resp)))
     for a, inf in zip(adapters, info):

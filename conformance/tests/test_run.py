@@ -105,3 +105,23 @@ def test_shell_example_adapter(synth_dir, repo, capsys, monkeypatch):
     text = capsys.readouterr().out
     assert rc == 0, text
     assert "write casblob-sh v2 (7)" in text
+
+
+def test_implementation_defined_cases_can_be_lenient(tmp_path, synth_dir):
+    from casconf.adapters.command import CommandAdapter
+    from casconf.checks import read as read_check
+    from casconf.model import Response
+    m = manifest_mod.load(synth_dir)
+    case = [c for c in m.cases if c.name == "y_v1_multimember"][0]
+    i_case = case.__class__(**{**case.__dict__, "name": "i_v1_multimember"})
+    n_case = case
+    other = Response.err("corrupt", "trailing_data")
+    assert read_check.judge(i_case, "strict", "x", other)["status"] == "should-have-passed"
+    lenient = read_check.judge(i_case, "strict", "x", other, lenient_implementation_defined=True)
+    assert lenient["status"] == "pass" and "implementation-defined" in lenient["warnings"][0]
+    assert read_check.judge(n_case, "strict", "x", other, True)["status"] == "should-have-passed"
+    wrong = Response.ok("0" * 40)
+    assert read_check.judge(i_case, "strict", "x", wrong, True)["status"] == "wrong-bytes"
+    a = CommandAdapter({"name": "l", "profiles": ["strict"], "decode": ["x"],
+                        "implementation_defined": "lenient"}, repo=str(tmp_path))
+    assert a.lenient_implementation_defined

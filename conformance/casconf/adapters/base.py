@@ -17,6 +17,9 @@ class Adapter:
     profiles: tuple[str, ...] = ()
     write_versions: tuple[int, ...] = ()
     writes_raw = False
+    # True: on `i_` (implementation-defined) cases, a strict reader's different clean outcome
+    # is a warning, not a failure (wrong bytes, crashes and timeouts still fail).
+    lenient_implementation_defined = False
 
     def unavailable(self) -> str | None:
         """None when the implementation can run here, else a one-line reason."""

@@ -120,6 +120,10 @@ class CommandAdapter(Adapter):
             raise ConfigError("%s: needs a \"decode\" or a \"batch\" template" % self.name)
         self.write_versions = tuple(config.get("write_versions", (1, 2) if self.encode_t else ()))
         self.writes_raw = bool(self.encode_raw_t)
+        policy = config.get("implementation_defined", "pinned")
+        if policy not in ("pinned", "lenient"):
+            raise ConfigError("%s: implementation_defined is \"pinned\" or \"lenient\"" % self.name)
+        self.lenient_implementation_defined = policy == "lenient"
         self.timeout = float(timeout or config.get("timeout", DEFAULT_TIMEOUT))
         self.config_dir = config_dir or repo
         self.common = {"python": sys.executable, "repo": repo, "config_dir": self.config_dir}
