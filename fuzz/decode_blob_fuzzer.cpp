@@ -1,0 +1,158 @@
+// decode_blob (spec 6), the whole read pipeline: sidecar dispatch per profile, magic check,
+// streaming decode, output limit, key check.
+//
+// Input layout (trailer read from the end, FuzzedDataProvider style):
+//   [key bytes (20, mode 2 only)][sidecar (len bytes)][payload ...]
+//   ... [mutations (mode 3)][encode options (mode 3)][sidecar len u16][chunk seed u32][flags u8]
+// flags: bits 0-1 profile (legacy, v2, v2-nolz4, strict); bit 2 sidecar present;
+//        bits 3-4 key mode: 0 none, 1 SHA-1 of the payload, 2 20 input bytes as hex (random),
+//                           3 self-encoded: the payload is CONTENT that the harness encodes
+//                             (v1/v2/raw, input-chosen options), then mutates; key = true key;
+//        bits 5-7 strict output limit: 0 default (4 GiB), else one of 0, 1, 16, 255, 4 Ki, 64 Ki, 1 Mi.
+// Asserts: no crash/UB; same result through a short-read Source as from memory; on ok the
+// bytes hash to info.sha1 and have info.decoded_size bytes; strict: size within the limit,
+// never ok with SHA-1 != key, never `unhandled`; non-strict profiles never report strict-only
+// errors; an unmutated self-encoded blob decodes (strict, and v2 for v1/v2) to its content.
+#include "fuzz_common.hpp"
+
+using namespace casblob;
+
+namespace {
+
+constexpr std::uint64_t kLimits[8] = {kDefaultMaxSize, 0, 1, 16, 255, 4096, 65536, 1u << 20};
+
+struct SelfEncoded {
+  bool ok = false;
+  Bytes content;
+  EncodeOptions opts;
+  Encoded enc;
+  unsigned mutations = 0;
+};
+
+EncodeOptions encode_options(FuzzedDataProvider& fdp) {
+  EncodeOptions o;
+  const auto b = fdp.ConsumeIntegral<std::uint8_t>();
+  o.version = (b & 1) ? 2 : 1;
+  o.raw = (b & 0x0e) == 0x0e;  // 1 in 8
+  o.gzip.level = fdp.ConsumeIntegralInRange<int>(0, 9);
+  o.gzip.mtime = fdp.ConsumeIntegral<std::uint32_t>();
+  if (b & 0x10) o.gzip.file_name = "blob";
+  o.lz4.level = fdp.ConsumeIntegralInRange<int>(0, 12);
+  o.lz4.block_size = static_cast<Lz4BlockSize>(4 + ((b >> 5) & 3));
+  o.lz4.independent_blocks = b & 0x80;
+  o.lz4.content_checksum = b & 0x02;
+  o.lz4.block_checksum = b & 0x04;
+  return o;
+}
+
+// Overwrite / truncate / append / insert, positions from the input.
+void mutate(Bytes& blob, FuzzedDataProvider& fdp, unsigned count) {
+  for (unsigned i = 0; i < count; ++i) {
+    const auto op = fdp.ConsumeIntegral<std::uint8_t>();
+    const auto where = fdp.ConsumeIntegral<std::uint16_t>();
+    const auto value = fdp.ConsumeIntegral<std::uint8_t>();
+    const std::size_t pos = blob.empty() ? 0 : where % (blob.size() + 1);
+    switch (op & 3) {
+      case 0:
+        if (!blob.empty()) blob[pos % blob.size()] ^= value ? value : 1;
+        break;
+      case 1: blob.resize(pos); break;
+      case 2: blob.push_back(value); break;
+      case 3: blob.insert(blob.begin() + static_cast<std::ptrdiff_t>(pos), value); break;
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  FuzzedDataProvider fdp(data, size);
+  const auto flags = fdp.ConsumeIntegral<std::uint8_t>();
+  const Profile profile = kAllProfiles[flags & 3];
+  const bool has_sidecar = flags & 4;
+  const int key_mode = (flags >> 3) & 3;
+  const bool strict = profile == Profile::strict;
+  const auto seed = fdp.ConsumeIntegral<std::uint32_t>();
+  const auto sidecar_len = fdp.ConsumeIntegral<std::uint16_t>();
+
+  ReadOptions ro;
+  ro.profile = profile;
+  ro.max_size = kLimits[flags >> 5];
+  ro.chunk = std::size_t{1} << 16;  // the 1 MiB default costs an mmap per call under ASan
+
+  SidecarText sidecar;
+  Bytes payload;
+  SelfEncoded self;
+  if (key_mode == 3) {
+    self.opts = encode_options(fdp);
+    self.mutations = fdp.ConsumeIntegralInRange<unsigned>(0, 3);
+    Bytes muts = fdp.ConsumeBytes<std::uint8_t>(4 * self.mutations);  // op, pos(2), value
+    self.content = fdp.ConsumeRemainingBytes<std::uint8_t>();
+    auto enc = encode_blob(ByteView(self.content), self.opts);
+    FUZZ_ASSERT_MSG(enc.ok(), "encode failed: " + enc.error().label());
+    self.enc = std::move(enc.value());
+    self.ok = true;
+    payload = self.enc.bytes;
+    FuzzedDataProvider mfdp(muts.data(), muts.size());
+    mutate(payload, mfdp, self.mutations);
+    if (has_sidecar) sidecar = self.enc.info.meta;
+    ro.key = self.enc.info.key;
+  } else {
+    std::string key;
+    if (key_mode == 2) key = to_hex(ByteView(fdp.ConsumeBytes<std::uint8_t>(20)));
+    if (has_sidecar) sidecar = fdp.ConsumeBytesAsString(sidecar_len);
+    payload = fdp.ConsumeRemainingBytes<std::uint8_t>();
+    if (key_mode == 1) key = sha1_hex(ByteView(payload));
+    if (key_mode == 1 || (key_mode == 2 && key.size() == 40)) ro.key = key;
+  }
+
+  auto r1 = decode_blob(ByteView(payload), sidecar, ro);
+  // The same through the streaming API: short reads, small read buffer.
+  ReadOptions ro2 = ro;
+  ro2.chunk = 1 + (seed >> 20) % 4096;
+  fuzz::ChunkedSource src(ByteView(payload), seed);
+  MemorySink sink2;
+  auto r2 = decode_blob(src, sidecar, ro2, sink2);
+
+  FUZZ_ASSERT_MSG(fuzz::same_error(r1.status(), r2.status()),
+                  "memory " + fuzz::label(r1.status()) + " vs streaming " + fuzz::label(r2.status()));
+  if (!r1.ok()) {
+    const Error& e = r1.error();
+    fuzz::check_error_shape(e);
+    if (strict) FUZZ_ASSERT_MSG(e.code != Errc::unhandled, "strict reader reports unhandled");
+    else
+      FUZZ_ASSERT_MSG(e.code != Errc::format_mismatch && e.code != Errc::key_mismatch &&
+                          e.code != Errc::limit_exceeded && e.code != Errc::meta_invalid,
+                      "strict-only error from profile " + std::string(name(profile)) + ": " + e.label());
+  } else {
+    const auto& info = r1->info;
+    const Bytes& out = r1->bytes;
+    FUZZ_ASSERT(out == sink2.bytes());
+    FUZZ_ASSERT(info.decoded_size == out.size());
+    FUZZ_ASSERT(info.sha1 == sha1_hex(ByteView(out)));
+    FUZZ_ASSERT(info.sha1 == r2->sha1 && info.encoding == r2->encoding && info.decoded_size == r2->decoded_size);
+    FUZZ_ASSERT_MSG(info.stored_size == payload.size(), "ok without reading the whole blob");
+    FUZZ_ASSERT(info.key_checked == (strict && ro.key.has_value()));
+    if (strict) {
+      FUZZ_ASSERT_MSG(info.decoded_size <= ro.max_size, "strict output beyond the limit");
+      if (ro.key) FUZZ_ASSERT_MSG(sha1_hex(ByteView(out)) == *ro.key, "strict ok with bytes whose SHA-1 != key");
+    }
+  }
+
+  // An unmutated blob the harness wrote itself must read back.
+  if (self.ok && self.mutations == 0 && ro.max_size >= self.content.size()) {
+    const bool v1_gzip = self.opts.version == 1 && !self.opts.raw;
+    const bool must_read =
+        (strict && (has_sidecar || v1_gzip)) ||
+        (profile == Profile::v2 && has_sidecar) ||
+        (profile == Profile::legacy && (v1_gzip || (self.opts.raw && has_sidecar)));
+    if (must_read) {
+      FUZZ_ASSERT_MSG(r1.ok(), std::string("own blob rejected under ") + std::string(name(profile)) + ": " +
+                                   fuzz::label(r1.status()));
+      FUZZ_ASSERT(r1->bytes == self.content);
+    }
+    if (strict && !has_sidecar && !v1_gzip && !self.opts.raw)
+      FUZZ_ASSERT_MSG(!r1.ok() && r1.error().code == Errc::format_mismatch, "v2 without sidecar: " + fuzz::label(r1.status()));
+  }
+  return 0;
+}
