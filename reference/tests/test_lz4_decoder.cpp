@@ -19,7 +19,7 @@
 #include "casblob/gzip.hpp"
 #include "casblob/lz4frame.hpp"
 #include "support.hpp"
-#include "xxhash32.hpp"
+#include "../src/xxhash32.hpp"
 
 #ifdef CASBLOB_WITH_LZ4
 #include <lz4frame.h>
