@@ -87,6 +87,8 @@ class Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T&& operator*() && { return std::move(*this).value(); }
   const Error& error() const { return std::get<Error>(v_); }
   Status status() const { return ok() ? Status{} : Status{error()}; }
 
