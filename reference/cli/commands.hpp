@@ -11,5 +11,6 @@ void add_batch(CLI::App& app, int& exit);
 void add_inspect(CLI::App& app, int& exit);
 void add_put(CLI::App& app, int& exit);
 void add_get(CLI::App& app, int& exit);
+void add_census(CLI::App& app, int& exit);
 
 }  // namespace casblob::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   casblob::cli::add_inspect(app, exit);
   casblob::cli::add_put(app, exit);
   casblob::cli::add_get(app, exit);
+  casblob::cli::add_census(app, exit);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
