@@ -3,7 +3,9 @@
 #include "casblob/reader.hpp"
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
+#include <exception>
 #include <memory>
 
 #include "casblob/gzip.hpp"
@@ -136,9 +138,10 @@ Status check_magic(Encoding enc, ByteView head) {
   return {};
 }
 
-}  // namespace
-
-Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
+// The pipeline shared by both entry points: `feed(enc, strict, decoder)` checks the magic
+// (strict) and pushes the whole payload into the decoder, returning the bytes it read.
+template <class Feed>
+Result<DecodeInfo> decode_with(const SidecarText& sidecar, const ReadOptions& opts, Sink& out, Feed&& feed) {
   if (opts.key && !is_valid_key(*opts.key))
     return Error(Errc::usage, "key must be 40 lowercase hex digits");
   const bool strict = opts.profile == Profile::strict;
@@ -151,28 +154,9 @@ Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const R
 
   DecodeInfo info;
   info.encoding = std::string(detail::name(*enc));
-  Bytes buf(std::max<std::size_t>(opts.chunk, 4));
-  std::size_t filled = 0;
-  bool at_eof = false;
-  // Strict reads at least 4 bytes (or to EOF) before deciding on the magic (step 8).
-  do {
-    auto n = blob.read(std::span(buf).subspan(filled));
-    if (!n) return n.error();
-    if (*n == 0) at_eof = true;
-    filled += *n;
-  } while (!at_eof && filled < 4);
-  if (strict) CASBLOB_TRY(check_magic(*enc, ByteView(buf.data(), filled)));
-
-  while (filled) {
-    info.stored_size += filled;
-    CASBLOB_TRY(decoder->update(ByteView(buf.data(), filled)));
-    filled = 0;
-    if (at_eof) break;
-    auto n = blob.read(buf);
-    if (!n) return n.error();
-    if (*n == 0) break;
-    filled = *n;
-  }
+  auto stored = feed(*enc, strict, *decoder);
+  if (!stored) return stored.error();
+  info.stored_size = *stored;
   CASBLOB_TRY(decoder->finish());
 
   info.decoded_size = hasher.count();
@@ -186,10 +170,68 @@ Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const R
   return info;
 }
 
+// What the payload says it decodes to (gzip ISIZE of the last member, lz4 content size), to
+// reserve the in-memory output once. Only a hint: bounded by the largest expansion the
+// format allows (deflate 1032:1), by the strict limit, and by 1 GiB.
+std::size_t decoded_size_hint(ByteView blob, std::uint64_t limit) {
+  std::uint64_t hint = blob.size();
+  if (blob.size() >= 18 && blob[0] == kGzipMagic[0] && blob[1] == kGzipMagic[1]) {
+    const std::uint8_t* t = blob.data() + blob.size() - 4;
+    hint = t[0] | t[1] << 8 | t[2] << 16 | std::uint64_t{t[3]} << 24;
+  } else if (blob.size() >= 15 && blob[0] == 0x04 && blob[1] == 0x22 && blob[2] == 0x4D && blob[3] == 0x18 &&
+             (blob[4] & 0x08)) {
+    hint = 0;
+    for (int i = 7; i >= 0; --i) hint = hint << 8 | blob[6 + i];
+  }
+  hint = std::min({hint, std::uint64_t{blob.size()} * 1032 + 1024, limit, std::uint64_t{1} << 30});
+  return static_cast<std::size_t>(hint);
+}
+
+}  // namespace
+
+Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
+  return decode_with(sidecar, opts, out, [&](Encoding enc, bool strict, PayloadDecoder& decoder) -> Result<std::uint64_t> {
+    std::uint64_t stored = 0;
+    Bytes buf(std::max<std::size_t>(opts.chunk, 4));
+    std::size_t filled = 0;
+    bool at_eof = false;
+    // Strict reads at least 4 bytes (or to EOF) before deciding on the magic (step 8).
+    do {
+      auto n = blob.read(std::span(buf).subspan(filled));
+      if (!n) return n.error();
+      if (*n == 0) at_eof = true;
+      filled += *n;
+    } while (!at_eof && filled < 4);
+    if (strict) CASBLOB_TRY(check_magic(enc, ByteView(buf.data(), filled)));
+
+    while (filled) {
+      stored += filled;
+      CASBLOB_TRY(decoder.update(ByteView(buf.data(), filled)));
+      filled = 0;
+      if (at_eof) break;
+      auto n = blob.read(buf);
+      if (!n) return n.error();
+      if (*n == 0) break;
+      filled = *n;
+    }
+    return stored;
+  });
+}
+
 Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const ReadOptions& opts) {
-  MemorySource src(blob);
   MemorySink sink;
-  auto info = decode_blob(src, sidecar, opts, sink);
+  try {
+    sink.bytes().reserve(
+        decoded_size_hint(blob, opts.profile == Profile::strict ? opts.max_size : UINT64_MAX));
+  } catch (const std::exception&) {  // a hint only: grow as needed instead
+  }
+  // No read buffer: the decoders take the caller's bytes as they are (spec 8.1 bounds the
+  // decoders' own memory, not the caller's).
+  auto info = decode_with(sidecar, opts, sink, [&](Encoding enc, bool strict, PayloadDecoder& decoder) -> Result<std::uint64_t> {
+    if (strict) CASBLOB_TRY(check_magic(enc, blob));
+    if (!blob.empty()) CASBLOB_TRY(decoder.update(blob));
+    return std::uint64_t{blob.size()};
+  });
   if (!info) return info.error();
   return Decoded{std::move(info.value()), std::move(sink.bytes())};
 }

@@ -1,6 +1,8 @@
 // Writers (spec 5.2.1, 5.4.1): hash the input, encode it, emit Metaflow's sidecar text.
 #include "casblob/writer.hpp"
 
+#include <algorithm>
+
 #include "casblob/key.hpp"
 #include "casblob/meta.hpp"
 
@@ -39,16 +41,29 @@ Result<std::uint64_t> pump(Source& in, Sha1& sha, Encoder& enc) {
   return total;
 }
 
+// In memory: no copy into a read buffer. Pieces small enough to stay in cache between the
+// hash and the encoder.
+template <class Encoder>
+Result<std::uint64_t> pump(ByteView data, Sha1& sha, Encoder& enc) {
+  constexpr std::size_t kPiece = 256 * 1024;
+  for (std::size_t i = 0; i < data.size(); i += kPiece) {
+    ByteView chunk = data.subspan(i, std::min(kPiece, data.size() - i));
+    sha.update(chunk);
+    CASBLOB_TRY(enc.write(chunk));
+  }
+  CASBLOB_TRY(enc.finish());
+  return std::uint64_t{data.size()};
+}
+
 struct RawEncoder {
   Sink& out;
   Status write(ByteView d) { return out.write(d); }
   Status finish() { return {}; }
 };
 
-}  // namespace
-
-Result<EncodeInfo> encode_blob(Source& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
-                               Sink& out) {
+template <class Input>
+Result<EncodeInfo> encode_any(Input& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
+                              Sink& out) {
   if (opts.version != 1 && opts.version != 2)
     return Error(Errc::usage, "version must be 1 (gzip) or 2 (lz4 frame)");
   CountingSink counted(out);
@@ -76,10 +91,19 @@ Result<EncodeInfo> encode_blob(Source& in, std::optional<std::uint64_t> size_hin
   return info;
 }
 
+}  // namespace
+
+Result<EncodeInfo> encode_blob(Source& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
+                               Sink& out) {
+  return encode_any(in, size_hint, opts, out);
+}
+
 Result<Encoded> encode_blob(ByteView data, const EncodeOptions& opts) {
-  MemorySource src(data);
   MemorySink sink;
-  auto info = encode_blob(src, data.size(), opts, sink);
+  // The output grows once: stored deflate blocks and uncompressed lz4 blocks add a few bytes
+  // per 16 KB at most, plus headers.
+  sink.bytes().reserve(data.size() + data.size() / 1024 + 1024);
+  auto info = encode_any(data, std::uint64_t{data.size()}, opts, sink);
   if (!info) return info.error();
   return Encoded{std::move(info.value()), std::move(sink.bytes())};
 }

@@ -1,0 +1,342 @@
+// casblob_bench: save/load timings of the casblob library next to the bare libraries it sits on
+// (the ceiling) and memcpy (the floor). Driven by bench/run, which generates the payloads,
+// times the Python path and writes the report; this program only measures and prints JSON.
+//
+//   casblob_bench --payloads DIR/payloads.json [--reps N] [--warmup N] [--sample-ms MS]
+//                 [--parallel-min BYTES] [--json OUT]
+//
+// Per (payload, encoding, op) the variants are timed interleaved, round-robin, so that noise
+// from other processes on the machine hits them alike and their ratio stays meaningful:
+//   save  casblob   encode_blob(ByteView, opts)              SHA-1 + encode, in memory
+//         ceiling   EVP SHA-1 + deflate(gzip wrapper) / LZ4F_compressFrame / memcpy, into a
+//                   buffer allocated once, contexts reused
+//         parallel  encode_blob_parallel(ByteView, opts)      (large payloads only)
+//   load  casblob   decode_blob(blob, sidecar, strict + key)  decode + SHA-1 verify
+//         ceiling   inflate(gzip wrapper) / LZ4F_decompress / memcpy into a buffer allocated
+//                   once, then EVP SHA-1 compared with the key
+// A sample is k back-to-back calls (k calibrated so a sample lasts >= --sample-ms); the result
+// is the median over --reps samples.
+#include <lz4frame.h>
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "casblob/casblob.hpp"
+#include "casblob/pipeline.hpp"
+
+using namespace casblob;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+[[noreturn]] void die(const std::string& msg) {
+  std::fprintf(stderr, "casblob_bench: %s\n", msg.c_str());
+  std::exit(1);
+}
+
+Bytes slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) die("cannot read " + path);
+  return Bytes(std::istreambuf_iterator<char>(f), {});
+}
+
+// ---- the ceiling: bare zlib / liblz4 / OpenSSL ---------------------------------------------
+
+class BareSha1 {
+ public:
+  BareSha1() : md_(EVP_MD_fetch(nullptr, "SHA1", nullptr)), ctx_(EVP_MD_CTX_new()) {}
+  ~BareSha1() {
+    EVP_MD_CTX_free(ctx_);
+    EVP_MD_free(md_);
+  }
+  void digest(const std::uint8_t* p, std::size_t n, std::uint8_t out[20]) {
+    unsigned len = 0;
+    EVP_DigestInit_ex2(ctx_, md_, nullptr);
+    EVP_DigestUpdate(ctx_, p, n);
+    EVP_DigestFinal_ex(ctx_, out, &len);
+  }
+
+ private:
+  EVP_MD* md_;
+  EVP_MD_CTX* ctx_;
+};
+
+enum class Enc { v1, v2, v2cc, raw };
+const char* enc_name(Enc e) {
+  switch (e) {
+    case Enc::v1: return "v1";
+    case Enc::v2: return "v2";
+    case Enc::v2cc: return "v2-cc";
+    case Enc::raw: return "raw";
+  }
+  return "?";
+}
+
+EncodeOptions encode_options(Enc e) {
+  EncodeOptions o;
+  o.version = e == Enc::v1 ? 1 : 2;
+  o.raw = e == Enc::raw;
+  o.lz4.content_checksum = e == Enc::v2cc;
+  return o;
+}
+
+// Bare-library save and load for one encoding; buffers and contexts are allocated once.
+class Bare {
+ public:
+  Bare(Enc e, std::size_t n) : enc_(e), out_(n + n / 64 + 4096), back_(n) {
+    if (e == Enc::v1) {
+      // zlib's own gzip wrapper (windowBits 16 + 15), with Python's header: MTIME 0, OS 255,
+      // XFL 0 at level 3; zlib computes the CRC32 as it reads the input.
+      if (deflateInit2(&zd_, 3, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) die("deflateInit2");
+      if (inflateInit2(&zi_, 16 + MAX_WBITS) != Z_OK) die("inflateInit2");
+      head_.os = 255;
+    }
+    if (LZ4F_isError(LZ4F_createDecompressionContext(&dctx_, LZ4F_VERSION))) die("lz4 dctx");
+    prefs_.compressionLevel = 0;  // python-lz4 defaults: 64 KB linked blocks, content size
+    prefs_.frameInfo.blockSizeID = LZ4F_max64KB;
+    prefs_.frameInfo.blockMode = LZ4F_blockLinked;
+    prefs_.frameInfo.contentChecksumFlag = e == Enc::v2cc ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
+  }
+  ~Bare() {
+    if (enc_ == Enc::v1) {
+      deflateEnd(&zd_);
+      inflateEnd(&zi_);
+    }
+    LZ4F_freeDecompressionContext(dctx_);
+  }
+
+  // SHA-1 + encode; returns the stored size, the digest in `key`.
+  std::size_t save(ByteView in, std::uint8_t key[20]) {
+    sha_.digest(in.data(), in.size(), key);
+    switch (enc_) {
+      case Enc::v1: {
+        deflateReset(&zd_);
+        deflateSetHeader(&zd_, &head_);
+        zd_.next_in = const_cast<Bytef*>(in.data());
+        zd_.avail_in = static_cast<uInt>(in.size());
+        zd_.next_out = out_.data();
+        zd_.avail_out = static_cast<uInt>(out_.size());
+        if (deflate(&zd_, Z_FINISH) != Z_STREAM_END) die("deflate");
+        return out_.size() - zd_.avail_out;
+      }
+      case Enc::v2:
+      case Enc::v2cc: {
+        prefs_.frameInfo.contentSize = in.size();
+        std::size_t r = LZ4F_compressFrame(out_.data(), out_.size(), in.data(), in.size(), &prefs_);
+        if (LZ4F_isError(r)) die("LZ4F_compressFrame");
+        return r;
+      }
+      case Enc::raw:
+        std::memcpy(out_.data(), in.data(), in.size());
+        return in.size();
+    }
+    return 0;
+  }
+
+  // Decode into the preallocated buffer, SHA-1, compare with the key.
+  void load(ByteView blob, const std::uint8_t key[20]) {
+    std::size_t n = back_.size();
+    switch (enc_) {
+      case Enc::v1: {
+        inflateReset(&zi_);
+        zi_.next_in = const_cast<Bytef*>(blob.data());
+        zi_.avail_in = static_cast<uInt>(blob.size());
+        zi_.next_out = back_.data();
+        zi_.avail_out = static_cast<uInt>(n);
+        if (inflate(&zi_, Z_FINISH) != Z_STREAM_END || zi_.avail_out != 0) die("inflate");
+        break;
+      }
+      case Enc::v2:
+      case Enc::v2cc: {
+        LZ4F_resetDecompressionContext(dctx_);
+        std::size_t dst = n, src = blob.size();
+        std::size_t r = LZ4F_decompress(dctx_, back_.data(), &dst, blob.data(), &src, nullptr);
+        if (r != 0 || dst != n || src != blob.size()) die("LZ4F_decompress");
+        break;
+      }
+      case Enc::raw:
+        std::memcpy(back_.data(), blob.data(), n);
+        break;
+    }
+    std::uint8_t got[20];
+    sha_.digest(back_.data(), n, got);
+    if (std::memcmp(got, key, 20) != 0) die("ceiling load: key mismatch");
+  }
+
+  ByteView output(std::size_t n) const { return ByteView(out_.data(), n); }
+
+ private:
+  Enc enc_;
+  Bytes out_, back_;
+  z_stream zd_{}, zi_{};
+  gz_header head_{};
+  LZ4F_dctx* dctx_ = nullptr;
+  LZ4F_preferences_t prefs_{};
+  BareSha1 sha_;
+};
+
+// ---- timing -------------------------------------------------------------------------------
+
+struct Variant {
+  std::string name;
+  std::function<void()> fn;
+  std::vector<double> samples;  // seconds per call
+};
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+struct Config {
+  int reps = 15, warmup = 2;
+  double sample_s = 0.02;
+  std::uint64_t parallel_min = 4u << 20;
+};
+
+// Round-robin over the variants, k calls per sample.
+void measure(std::vector<Variant>& vs, const Config& cfg) {
+  auto t0 = Clock::now();
+  vs.front().fn();
+  double one = std::max(seconds_since(t0), 1e-7);
+  long k = std::max(1L, static_cast<long>(cfg.sample_s / one));
+  for (int w = 0; w < cfg.warmup; ++w)
+    for (auto& v : vs)
+      for (long i = 0; i < k; ++i) v.fn();
+  for (int r = 0; r < cfg.reps; ++r)
+    for (auto& v : vs) {
+      auto t = Clock::now();
+      for (long i = 0; i < k; ++i) v.fn();
+      v.samples.push_back(seconds_since(t) / static_cast<double>(k));
+    }
+}
+
+json result(const std::string& payload, std::size_t size, const char* enc, std::size_t stored, const char* op,
+            const Variant& v) {
+  double med = median(v.samples);
+  return {{"payload", payload},  {"size", size},          {"encoding", enc},
+          {"stored_size", stored}, {"op", op},            {"variant", v.name},
+          {"median_s", med},       {"mb_s", size / med / 1e6}, {"samples", v.samples.size()}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string manifest_path, json_out;
+  Config cfg;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) die("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--payloads") manifest_path = next();
+    else if (a == "--json") json_out = next();
+    else if (a == "--reps") cfg.reps = std::stoi(next());
+    else if (a == "--warmup") cfg.warmup = std::stoi(next());
+    else if (a == "--sample-ms") cfg.sample_s = std::stod(next()) / 1000.0;
+    else if (a == "--parallel-min") cfg.parallel_min = std::stoull(next());
+    else if (a == "--help" || a == "-h") {
+      std::puts("usage: casblob_bench --payloads DIR/payloads.json [--reps N] [--warmup N] [--sample-ms MS] "
+                "[--parallel-min BYTES] [--json OUT]");
+      return 0;
+    } else die("unknown argument " + a);
+  }
+  if (manifest_path.empty()) die("--payloads is required");
+  if (cfg.reps < 1) die("--reps must be >= 1");
+  json manifest = json::parse(slurp(manifest_path));
+
+  json results = json::array(), floors = json::array();
+  for (const auto& p : manifest) {
+    const std::string name = p.at("name");
+    const Bytes data = slurp(p.at("file"));
+    const ByteView in(data);
+    if (sha1_hex(in) != p.at("sha1").get<std::string>()) die(name + ": payload sha1 differs from the manifest");
+
+    {  // memcpy floor
+      Bytes dst(data.size());
+      std::vector<Variant> vs{{"memcpy", [&] {
+                                 std::memcpy(dst.data(), data.data(), data.size());
+                                 asm volatile("" ::"r"(dst.data()) : "memory");
+                               }, {}}};
+      measure(vs, cfg);
+      double med = median(vs[0].samples);
+      floors.push_back({{"payload", name}, {"size", data.size()}, {"median_s", med}, {"mb_s", data.size() / med / 1e6}});
+    }
+
+    for (Enc e : {Enc::v1, Enc::v2, Enc::v2cc, Enc::raw}) {
+      const EncodeOptions eo = encode_options(e);
+      auto enc = encode_blob(in, eo);
+      if (!enc) die(name + ": encode_blob: " + enc.error().message);
+      const Bytes blob = enc->bytes;
+      const std::string key = enc->info.key, meta = enc->info.meta;
+      Bare bare(e, data.size());
+      std::uint8_t bkey[20];
+      std::size_t bn = bare.save(in, bkey);
+      // The ceiling writes the very bytes casblob writes (gzip MTIME 0; python-lz4 defaults).
+      ByteView bo = bare.output(bn);
+      if (to_hex(ByteView(bkey, 20)) != key || !std::equal(bo.begin(), bo.end(), blob.begin(), blob.end()))
+        die(name + "/" + enc_name(e) + ": ceiling output differs from encode_blob");
+      ReadOptions ro;
+      ro.profile = Profile::strict;
+      ro.key = key;
+      const SidecarText sidecar = meta;
+
+      std::vector<Variant> save{
+          {"casblob", [&] {
+             auto r = encode_blob(in, eo);
+             if (!r || r->info.key != key || r->bytes.size() != blob.size()) die("casblob save changed");
+           }, {}},
+          {"ceiling", [&] {
+             std::uint8_t k[20];
+             if (bare.save(in, k) != blob.size()) die("ceiling save changed");
+           }, {}}};
+      if (data.size() >= cfg.parallel_min) {
+        ParallelOptions po;
+        po.min_size = 0;
+        auto check = encode_blob_parallel(in, eo, po);
+        if (!check || check->info.key != key || check->bytes != blob) die(name + ": encode_blob_parallel differs");
+        save.push_back({"parallel", [&, po] {
+                          auto r = encode_blob_parallel(in, eo, po);
+                          if (!r || r->info.key != key || r->bytes.size() != blob.size()) die("parallel save changed");
+                        }, {}});
+      }
+      measure(save, cfg);
+      for (const auto& v : save) results.push_back(result(name, data.size(), enc_name(e), blob.size(), "save", v));
+
+      std::vector<Variant> load{
+          {"casblob", [&] {
+             auto r = decode_blob(ByteView(blob), sidecar, ro);
+             if (!r || r->bytes.size() != data.size() || !r->info.key_checked) die("casblob load failed");
+           }, {}},
+          {"ceiling", [&] { bare.load(ByteView(blob), bkey); }, {}}};
+      measure(load, cfg);
+      for (const auto& v : load) results.push_back(result(name, data.size(), enc_name(e), blob.size(), "load", v));
+      std::fprintf(stderr, "casblob_bench: %s %s done\n", name.c_str(), enc_name(e));
+    }
+  }
+  json out = {{"config", {{"reps", cfg.reps}, {"warmup", cfg.warmup}, {"sample_ms", cfg.sample_s * 1000}}},
+              {"results", results},
+              {"memcpy", floors}};
+  if (json_out.empty()) {
+    std::cout << out.dump(1) << "\n";
+  } else {
+    std::ofstream(json_out) << out.dump(1) << "\n";
+  }
+  return 0;
+}
