@@ -1,5 +1,7 @@
 // Census inputs: generated payloads of the realistic kinds, their encodings, valid fixtures.
+#include <atomic>
 #include <cmath>
+#include <thread>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -226,7 +228,7 @@ Variant classify_variant(ByteView blob, const SidecarText& sidecar) {
   return Variant::v1_gzip;
 }
 
-Result<std::vector<Input>> load_fixtures(const std::string& dir) {
+Result<std::vector<Input>> load_fixtures(const std::string& dir, unsigned threads) {
   std::ifstream f(dir + "/manifest.json");
   if (!f) return Error(Errc::not_found, "cannot open " + dir + "/manifest.json");
   nlohmann::json m;
@@ -235,37 +237,72 @@ Result<std::vector<Input>> load_fixtures(const std::string& dir) {
   } catch (const std::exception& e) {
     return Error(Errc::io_error, std::string("manifest.json: ") + e.what());
   }
-  std::vector<Input> out;
+  struct Entry {
+    std::string name, key, dir;
+    bool sidecar = false;
+    std::optional<std::uint64_t> max_size;
+  };
+  std::vector<Entry> entries;
   for (const auto& grp : m.at("testGroups")) {
     for (const auto& t : grp.at("tests")) {
       if (t.at("expect").at("strict").at("outcome") != "ok") continue;
-      Input in;
-      in.fixture = true;
-      in.name = t.at("name").get<std::string>();
-      in.key = t.at("key").get<std::string>();
-      std::string path = dir + "/" + t.at("dir").get<std::string>() + "/" + in.key.substr(0, 2) + "/" + in.key;
-      auto blob = read_file(path);
-      if (!blob) return Error(blob.error().code, path + ": " + blob.error().message);
-      in.blob = std::move(*blob);
-      if (t.value("sidecar", false)) {
-        auto sc = read_file(path + "_meta");
-        if (!sc) return Error(sc.error().code, path + "_meta: " + sc.error().message);
-        in.sidecar = std::string(sc->begin(), sc->end());
-        auto meta = validate_meta_strict(parse_meta(*in.sidecar));
-        if (!meta) return Error(meta.error().code, in.name + ": sidecar: " + meta.error().message);
-        in.raw = meta->raw;
-        in.version = static_cast<int>(meta->version);
-      }
-      in.variant = classify_variant(in.blob, in.sidecar);
-      ReadOptions ro;
-      ro.key = in.key;
-      if (t.contains("maxSize")) ro.max_size = t["maxSize"].get<std::uint64_t>();
-      auto dec = decode_blob(ByteView(in.blob), in.sidecar, ro);
-      if (!dec) return Error(dec.error().code, in.name + ": strict read of a valid fixture failed: " + dec.error().message);
-      in.content_size = dec->bytes.size();
-      CASBLOB_TRY(fill_swapped(in, dec->bytes));
-      out.push_back(std::move(in));
+      Entry e;
+      e.name = t.at("name").get<std::string>();
+      e.key = t.at("key").get<std::string>();
+      e.dir = t.at("dir").get<std::string>();
+      e.sidecar = t.value("sidecar", false);
+      if (t.contains("maxSize")) e.max_size = t["maxSize"].get<std::uint64_t>();
+      entries.push_back(std::move(e));
     }
+  }
+  // Reading a fixture means decoding it and encoding its content as the other version:
+  // seconds for the 4 MiB ones, so spread over threads.
+  std::vector<std::optional<Input>> loaded(entries.size());
+  std::vector<std::optional<Error>> errors(entries.size());
+  auto load_one = [&](std::size_t i) -> Status {
+    const Entry& e = entries[i];
+    Input in;
+    in.fixture = true;
+    in.name = e.name;
+    in.key = e.key;
+    std::string path = dir + "/" + e.dir + "/" + in.key.substr(0, 2) + "/" + in.key;
+    auto blob = read_file(path);
+    if (!blob) return Error(blob.error().code, path + ": " + blob.error().message);
+    in.blob = std::move(*blob);
+    if (e.sidecar) {
+      auto sc = read_file(path + "_meta");
+      if (!sc) return Error(sc.error().code, path + "_meta: " + sc.error().message);
+      in.sidecar = std::string(sc->begin(), sc->end());
+      auto meta = validate_meta_strict(parse_meta(*in.sidecar));
+      if (!meta) return Error(meta.error().code, in.name + ": sidecar: " + meta.error().message);
+      in.raw = meta->raw;
+      in.version = static_cast<int>(meta->version);
+    }
+    in.variant = classify_variant(in.blob, in.sidecar);
+    ReadOptions ro;
+    ro.key = in.key;
+    if (e.max_size) ro.max_size = *e.max_size;
+    auto dec = decode_blob(ByteView(in.blob), in.sidecar, ro);
+    if (!dec) return Error(dec.error().code, in.name + ": strict read of a valid fixture failed: " + dec.error().message);
+    in.content_size = dec->bytes.size();
+    CASBLOB_TRY(fill_swapped(in, dec->bytes));
+    loaded[i] = std::move(in);
+    return {};
+  };
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < entries.size();) {
+      auto s = load_one(i);
+      if (!s) errors[i] = s.error();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
+  for (auto& th : pool) th.join();
+  std::vector<Input> out;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (errors[i]) return *errors[i];
+    out.push_back(std::move(*loaded[i]));
   }
   return out;
 }

@@ -86,6 +86,8 @@ std::string to_json(const Results& r) {
   j["total_mutants"] = r.total_mutants;
   j["reads"] = r.total_mutants * kProfiles;
   j["seconds"] = std::round(r.seconds * 1000) / 1000;
+  j["setup_seconds"] = std::round(r.setup_seconds * 1000) / 1000;
+  j["cpu_seconds"] = std::round(r.cpu_seconds * 1000) / 1000;
   j["threads"] = r.threads;
   j["seed"] = r.seed;
   j["quick"] = r.quick;
@@ -128,8 +130,9 @@ std::string to_terminal(const Results& r) {
       o << line;
     }
   }
-  std::snprintf(line, sizeof line, "%llu mutants x %d profiles in %.1f s (%u threads, seed %llu%s)\n",
-                static_cast<unsigned long long>(r.total_mutants), kProfiles, r.seconds, r.threads,
+  std::snprintf(line, sizeof line, "%llu mutants x %d profiles in %.1f s (setup %.1f s, CPU %.1f s; %u threads, seed %llu%s)\n",
+                static_cast<unsigned long long>(r.total_mutants), kProfiles, r.seconds, r.setup_seconds, r.cpu_seconds,
+                r.threads,
                 static_cast<unsigned long long>(r.seed), r.quick ? ", quick" : "");
   o << line;
   return o.str();
@@ -156,9 +159,9 @@ std::string to_markdown(const Results& r, const std::string& command) {
   std::ostringstream o;
   o << "# Silent-corruption census\n\n";
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%llu mutants, each read under 4 profiles (%llu reads), in %.1f s on %u threads; seed %llu%s.\n\n",
+  std::snprintf(buf, sizeof buf, "%llu mutants, each read under 4 profiles (%llu reads), in %.1f s (CPU %.1f s) on %u threads; seed %llu%s.\n\n",
                 static_cast<unsigned long long>(r.total_mutants),
-                static_cast<unsigned long long>(r.total_mutants * kProfiles), r.seconds, r.threads,
+                static_cast<unsigned long long>(r.total_mutants * kProfiles), r.seconds, r.cpu_seconds, r.threads,
                 static_cast<unsigned long long>(r.seed), r.quick ? " (--quick)" : "");
   o << buf;
   if (!command.empty()) o << "Command: `" << command << "`\n\n";
@@ -200,8 +203,8 @@ std::string to_markdown(const Results& r, const std::string& command) {
 
 std::string to_svg(const Results& r) {
   const char* colors[kProfiles] = {"#d62728", "#ff7f0e", "#9467bd", "#2ca02c"};
-  const int W = 1000, panel_h = 300, top = 70, left = 90, right = 30, gap = 90;
-  const int H = top + 2 * panel_h + gap + 90;
+  const int W = 1000, panel_h = 300, top = 70, left = 90, right = 30, gap = 70, pad = 45;
+  const int H = top + 2 * (panel_h + pad) + gap + 70;
   const double decades = 6;  // 100% down to 0.0001%
   std::ostringstream o;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\" viewBox=\"0 0 " << W << " "
@@ -226,6 +229,7 @@ std::string to_svg(const Results& r) {
     std::snprintf(buf, sizeof buf, "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">%s</text>\n", left,
                   y0 - 8, title);
     o << buf;
+    y0 += pad;  // room for the value labels above 100% bars
     // Axis and decade grid.
     for (int d = 0; d <= decades; ++d) {
       double y = y0 + panel_h * d / decades;
@@ -273,7 +277,7 @@ std::string to_svg(const Results& r) {
     }
   };
   panel(top + 20, 2, "wrong_bytes: bytes returned without error that do not hash to the key");
-  panel(top + 20 + panel_h + gap, 3, "unhandled: the modelled Python reader raises something other than its clean error");
+  panel(top + 20 + panel_h + pad + gap, 3, "unhandled: the modelled Python reader raises something other than its clean error");
   // Legend.
   int ly = H - 24;
   for (int p = 0; p < kProfiles; ++p) {

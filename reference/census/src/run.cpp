@@ -1,4 +1,6 @@
 // The census run: inputs, plans cut into work units, worker threads, per-thread tallies.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -112,6 +114,7 @@ std::vector<std::size_t> generated_sizes(bool quick) {
 
 Result<Results> run(const Options& opts) {
   auto t0 = Clock::now();
+  const unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<Input> inputs;
   std::vector<std::vector<Plan>> plans_by_input;
   std::vector<Plan> plans;
@@ -131,9 +134,13 @@ Result<Results> run(const Options& opts) {
   }
   const std::size_t generated_count = inputs.size();
   if (opts.fixtures_dir) {
-    auto fx = load_fixtures(*opts.fixtures_dir);
+    auto fx = load_fixtures(*opts.fixtures_dir, threads);
     if (!fx) return fx.error();
-    for (auto& in : *fx) inputs.push_back(std::move(in));
+    for (auto& in : *fx) {
+      // --quick: the seven fixtures with 1.3-4 MiB of content would take most of the time.
+      if (opts.quick && in.content_size > (256u << 10)) continue;
+      inputs.push_back(std::move(in));
+    }
   }
 
   Limits gen_limits;  // the rule: exhaustive up to 64 KiB, else 20,000 sampled positions
@@ -145,9 +152,9 @@ Result<Results> run(const Options& opts) {
     fx_limits.decode_budget = std::uint64_t{1} << 22;
     fx_limits.min_positions = 2;
   } else if (!opts.exhaustive) {
-    // Cost-bounded: <= 64 MiB decoded per mutation class and profile for each fixture (the
+    // Cost-bounded: <= 32 MiB decoded per mutation class and profile for each fixture (the
     // 1.3 MiB and 4 MiB contents would otherwise dominate the run).
-    fx_limits.decode_budget = std::uint64_t{1} << 26;
+    fx_limits.decode_budget = std::uint64_t{1} << 25;
     fx_limits.min_positions = 16;
     fx_limits.indel_positions = 64;
   }
@@ -188,8 +195,8 @@ Result<Results> run(const Options& opts) {
     res.inputs[s][v]++;
     res.stored_bytes[s][v] += inputs[i].blob.size();
   }
-  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
   res.threads = threads;
+  res.setup_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
   std::atomic<std::size_t> next{0};
   std::atomic<std::uint64_t> done{0};
@@ -293,6 +300,9 @@ Result<Results> run(const Options& opts) {
     if (!f) return Error(Errc::io_error, "cannot write " + *opts.dump_dir + "/sample.jsonl");
   }
   res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  rusage ru{};
+  if (getrusage(RUSAGE_SELF, &ru) == 0)
+    res.cpu_seconds = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   return res;
 }
 

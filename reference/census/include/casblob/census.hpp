@@ -80,7 +80,7 @@ inline constexpr std::string_view kPayloadKinds[] = {"pickle", "float64", "rando
 Result<Input> make_input(std::string name, Variant v, ByteView content);
 
 // Valid fixtures: manifest tests whose strict expectation is ok.
-Result<std::vector<Input>> load_fixtures(const std::string& fixtures_dir);
+Result<std::vector<Input>> load_fixtures(const std::string& fixtures_dir, unsigned threads = 1);
 
 // The variant a stored blob belongs to (fixtures): by sidecar and lz4 frame flags.
 Variant classify_variant(ByteView blob, const SidecarText& sidecar);
@@ -163,6 +163,8 @@ struct Results {
   std::array<std::array<std::array<std::array<Counts, kMutations>, kProfiles>, kVariants>, 2> counts;
   std::uint64_t total_mutants = 0;
   double seconds = 0;
+  double setup_seconds = 0;
+  double cpu_seconds = 0;    // user + system CPU of the process (the machine may be shared)  // inputs and plans, before the workers start
   unsigned threads = 0;
   std::uint64_t seed = 0;
   bool quick = false;
