@@ -16,8 +16,11 @@
 //                   once, then EVP SHA-1 compared with the key
 // A sample is k back-to-back calls (k calibrated so a sample lasts >= --sample-ms); the result
 // is the median over --reps samples.
+#include <lz4.h>
 #include <lz4frame.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <time.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -192,8 +195,15 @@ class Bare {
 struct Variant {
   std::string name;
   std::function<void()> fn;
-  std::vector<double> samples;  // seconds per call
+  std::vector<double> samples;  // seconds per call, wall clock
+  std::vector<double> cpu;      // seconds per call, CPU time of the calling thread
 };
+
+double thread_cpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -220,9 +230,11 @@ void measure(std::vector<Variant>& vs, const Config& cfg) {
       for (long i = 0; i < k; ++i) v.fn();
   for (int r = 0; r < cfg.reps; ++r)
     for (auto& v : vs) {
+      double c = thread_cpu();
       auto t = Clock::now();
       for (long i = 0; i < k; ++i) v.fn();
       v.samples.push_back(seconds_since(t) / static_cast<double>(k));
+      v.cpu.push_back((thread_cpu() - c) / static_cast<double>(k));
     }
 }
 
@@ -231,7 +243,8 @@ json result(const std::string& payload, std::size_t size, const char* enc, std::
   double med = median(v.samples);
   return {{"payload", payload},  {"size", size},          {"encoding", enc},
           {"stored_size", stored}, {"op", op},            {"variant", v.name},
-          {"median_s", med},       {"mb_s", size / med / 1e6}, {"samples", v.samples.size()}};
+          {"median_s", med},       {"mb_s", size / med / 1e6}, {"samples", v.samples.size()},
+          {"cpu_median_s", median(v.cpu)}};
 }
 
 }  // namespace
@@ -273,7 +286,7 @@ int main(int argc, char** argv) {
       std::vector<Variant> vs{{"memcpy", [&] {
                                  std::memcpy(dst.data(), data.data(), data.size());
                                  asm volatile("" ::"r"(dst.data()) : "memory");
-                               }, {}}};
+                               }, {}, {}}};
       measure(vs, cfg);
       double med = median(vs[0].samples);
       floors.push_back({{"payload", name}, {"size", data.size()}, {"median_s", med}, {"mb_s", data.size() / med / 1e6}});
@@ -301,11 +314,11 @@ int main(int argc, char** argv) {
           {"casblob", [&] {
              auto r = encode_blob(in, eo);
              if (!r || r->info.key != key || r->bytes.size() != blob.size()) die("casblob save changed");
-           }, {}},
+           }, {}, {}},
           {"ceiling", [&] {
              std::uint8_t k[20];
              if (bare.save(in, k) != blob.size()) die("ceiling save changed");
-           }, {}}};
+           }, {}, {}}};
       if (data.size() >= cfg.parallel_min) {
         ParallelOptions po;
         po.min_size = 0;
@@ -314,7 +327,7 @@ int main(int argc, char** argv) {
         save.push_back({"parallel", [&, po] {
                           auto r = encode_blob_parallel(in, eo, po);
                           if (!r || r->info.key != key || r->bytes.size() != blob.size()) die("parallel save changed");
-                        }, {}});
+                        }, {}, {}});
       }
       measure(save, cfg);
       for (const auto& v : save) results.push_back(result(name, data.size(), enc_name(e), blob.size(), "save", v));
@@ -323,14 +336,19 @@ int main(int argc, char** argv) {
           {"casblob", [&] {
              auto r = decode_blob(ByteView(blob), sidecar, ro);
              if (!r || r->bytes.size() != data.size() || !r->info.key_checked) die("casblob load failed");
-           }, {}},
-          {"ceiling", [&] { bare.load(ByteView(blob), bkey); }, {}}};
+           }, {}, {}},
+          {"ceiling", [&] { bare.load(ByteView(blob), bkey); }, {}, {}}};
       measure(load, cfg);
       for (const auto& v : load) results.push_back(result(name, data.size(), enc_name(e), blob.size(), "load", v));
       std::fprintf(stderr, "casblob_bench: %s %s done\n", name.c_str(), enc_name(e));
     }
   }
-  json out = {{"config", {{"reps", cfg.reps}, {"warmup", cfg.warmup}, {"sample_ms", cfg.sample_s * 1000}}},
+  json versions = {{"zlib", zlibVersion()},
+                   {"lz4", LZ4_versionString()},
+                   {"openssl", OpenSSL_version(OPENSSL_VERSION)},
+                   {"compiler", __VERSION__}};
+  json out = {{"versions", versions},
+              {"config", {{"reps", cfg.reps}, {"warmup", cfg.warmup}, {"sample_ms", cfg.sample_s * 1000}}},
               {"results", results},
               {"memcpy", floors}};
   if (json_out.empty()) {

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <string>
 
+#include "buffer.hpp"
 #include "casblob/gzip.hpp"
 
 namespace casblob {
@@ -57,7 +58,7 @@ struct GzipDecoder::Impl {
 
   z_stream zs{};
   bool zs_ready = false;
-  Bytes obuf;
+  detail::ScratchBytes obuf;
 
   std::uint64_t pos = 0;          // input offset of the next byte
   std::uint64_t tentative = 0;    // offset where the bytes after a member began (trailing)

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "buffer.hpp"
 #include "casblob/gzip.hpp"
 
 namespace casblob {
@@ -74,7 +75,7 @@ struct GzipWriter::Impl {
   Status failed;  // first error, returned again by every later call
   std::uint32_t crc = 0;
   std::uint64_t size = 0;
-  Bytes buf;
+  detail::ScratchBytes buf;
 
   Impl(Sink& o, GzipWriteOptions op) : out(o), opts(std::move(op)) {}
   ~Impl() {

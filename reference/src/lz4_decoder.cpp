@@ -19,6 +19,7 @@
 #include <cstring>
 #include <string>
 
+#include "buffer.hpp"
 #include "casblob/lz4frame.hpp"
 #include "xxhash32.hpp"
 
@@ -70,9 +71,9 @@ struct Lz4Decoder::Impl {
   // Blocks.
   std::uint32_t bsize = 0;          // stored size of the current block
   bool braw = false;                // uncompressed bit
-  Bytes ibuf;                       // block bytes when they arrive over several chunks
+  detail::ScratchBytes ibuf;        // block bytes when they arrive over several chunks
   std::size_t ihave = 0;
-  Bytes hist;                       // decoded output; linked: 64 KB window + room for blocks
+  detail::ScratchBytes hist;        // decoded output; linked: 64 KB window + room for blocks
   std::size_t hpos = 0;             // end of the decoded bytes of this frame in `hist`
   std::size_t hstart = 0;           // where this frame's output starts (window limit)
   detail::Xxh32 content_hash;

@@ -20,6 +20,7 @@
 
 #include <string>
 
+#include "buffer.hpp"
 #include "casblob/lz4frame.hpp"
 
 namespace casblob {
@@ -47,7 +48,7 @@ struct Lz4Writer::Impl {
   std::uint64_t written = 0;
   bool begun = false, finished = false;
   Status failed;
-  Bytes obuf;
+  detail::ScratchBytes obuf;
 
   Impl(Sink& o, Lz4WriteOptions op) : out(o), opts(op) {}
   ~Impl() {
