@@ -2,6 +2,7 @@
 #include <iostream>
 #include <map>
 
+#include "casblob/pipeline.hpp"
 #include "commands.hpp"
 #include "output.hpp"
 
@@ -55,7 +56,8 @@ void add_encode(CLI::App& app, int& exit) {
     if (!blob) return void(exit = fail(blob.error()));
     std::optional<std::uint64_t> size;
     if (src->size_hint() >= 0) size = static_cast<std::uint64_t>(src->size_hint());
-    auto info = encode_blob(*src, size, eo, *blob);
+    // >= 8 MiB (or unknown size): SHA-1 on a second thread, same bytes (pipeline.hpp).
+    auto info = encode_blob_parallel(*src, size, eo, *blob);
     if (!info) return void(exit = fail(info.error()));
     auto meta = AtomicFileSink::create(o->out + "_meta");
     if (!meta) return void(exit = fail(meta.error()));

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "casblob/key.hpp"
+#include "casblob/pipeline.hpp"
 
 namespace fs = std::filesystem;
 
@@ -28,7 +29,7 @@ Result<EncodeInfo> LocalStore::put(const std::string& file, const EncodeOptions&
   if (!staging) return staging.error();
   std::optional<std::uint64_t> size;
   if (src->size_hint() >= 0) size = static_cast<std::uint64_t>(src->size_hint());
-  auto info = encode_blob(*src, size, opts, *staging);
+  auto info = encode_blob_parallel(*src, size, opts, *staging);  // threaded from 8 MiB
   if (!info) return info.error();
 
   std::string path = object_path(prefix(), info->key);
