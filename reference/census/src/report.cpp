@@ -204,7 +204,7 @@ std::string to_markdown(const Results& r, const std::string& command) {
 std::string to_svg(const Results& r) {
   const char* colors[kProfiles] = {"#d62728", "#ff7f0e", "#9467bd", "#2ca02c"};
   const int W = 1000, panel_h = 300, top = 70, left = 90, right = 30, gap = 70, pad = 45;
-  const int H = top + 2 * (panel_h + pad) + gap + 70;
+  const int H = top + 20 + 2 * (panel_h + pad) + gap + 75;
   const double decades = 6;  // 100% down to 0.0001%
   std::ostringstream o;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\" viewBox=\"0 0 " << W << " "
@@ -218,8 +218,8 @@ std::string to_svg(const Results& r) {
   o << buf;
   std::snprintf(buf, sizeof buf,
                 "<text x=\"%d\" y=\"48\" fill=\"#444\">Share of mutants per variant and profile (log scale; \"0\" = none). "
-                "seed %llu%s, %.1f s</text>\n",
-                left, static_cast<unsigned long long>(r.seed), r.quick ? ", --quick" : "", r.seconds);
+                "seed %llu%s, %.1f s (CPU %.1f s)</text>\n",
+                left, static_cast<unsigned long long>(r.seed), r.quick ? ", --quick" : "", r.seconds, r.cpu_seconds);
   o << buf;
   const int plot_w = W - left - right;
   const double group_w = static_cast<double>(plot_w) / kVariants;
@@ -279,7 +279,7 @@ std::string to_svg(const Results& r) {
   panel(top + 20, 2, "wrong_bytes: bytes returned without error that do not hash to the key");
   panel(top + 20 + panel_h + pad + gap, 3, "unhandled: the modelled Python reader raises something other than its clean error");
   // Legend.
-  int ly = H - 24;
+  int ly = H - 16;
   for (int p = 0; p < kProfiles; ++p) {
     int lx = left + p * 150;
     std::snprintf(buf, sizeof buf,
