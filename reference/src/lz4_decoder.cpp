@@ -66,7 +66,6 @@ struct Lz4Decoder::Impl {
   std::size_t need = 0;             // bytes the current small field needs
   bool counted_frame_done = false;  // a frame that counts for multi_frame=false has ended
   Lz4FrameInfo f;                   // frame being decoded
-  bool frame_open = false;
 
   // Blocks.
   std::uint32_t bsize = 0;          // stored size of the current block
@@ -74,8 +73,7 @@ struct Lz4Decoder::Impl {
   detail::ScratchBytes ibuf;        // block bytes when they arrive over several chunks
   std::size_t ihave = 0;
   detail::ScratchBytes hist;        // decoded output; linked: 64 KB window + room for blocks
-  std::size_t hpos = 0;             // end of the decoded bytes of this frame in `hist`
-  std::size_t hstart = 0;           // where this frame's output starts (window limit)
+  std::size_t hpos = 0;             // end of this frame's decoded bytes in `hist` (from 0)
   detail::Xxh32 content_hash;
   std::uint64_t skip_left = 0;
 
@@ -114,8 +112,10 @@ struct Lz4Decoder::Impl {
     const bool frame = std::memcmp(small, kFrameMagicLE, have) == 0;
     const bool skippable = (small[0] & 0xF0) == 0x50 && std::memcmp(small + 1, kSkipMagicLE, have - 1) == 0;
     if (!frame && !skippable) {
-      if (le32_prefix_is_legacy())
-        return not_a_frame("legacy lz4 format (magic 0x184C2102) is not an lz4 frame");
+      // Checked byte by byte so that the verdict does not depend on chunking. The legacy
+      // format (magic 0x184C2102, `lz4 -l`) is not a frame: bad_magic like any other.
+      if (small[0] == 0x02)
+        return not_a_frame("not an lz4 frame (legacy lz4 format magic 0x184C2102?)");
       return not_a_frame("not an lz4 frame (bad magic number)");
     }
     if (have < 4) return {};
@@ -125,7 +125,6 @@ struct Lz4Decoder::Impl {
       return not_a_frame("a further frame after the first");
     f = Lz4FrameInfo{};
     f.offset = unit_start;
-    frame_open = true;
     if (skippable) {
       f.skippable = true;
       f.skippable_magic = le32(small);
@@ -136,11 +135,9 @@ struct Lz4Decoder::Impl {
     }
     return {};
   }
-  bool le32_prefix_is_legacy() const { return small[0] == 0x02; }
 
   // Called when a frame (data or skippable) is complete.
   void end_frame() {
-    frame_open = false;
     const bool counts = !f.skippable || !opts.skip_skippable;
     if (report.frames.size() < kMaxReported) report.frames.push_back(std::move(f));
     ++report.frame_count;
@@ -207,7 +204,7 @@ struct Lz4Decoder::Impl {
                           : kWindow + std::max<std::size_t>(2 * std::size_t{f.block_max_size}, 1u << 20);
     if (hist.size() < cap) hist.resize(cap);
     if (ibuf.size() < f.block_max_size + 4u) ibuf.resize(f.block_max_size + 4u);
-    hpos = hstart = 0;
+    hpos = 0;
     if (f.content_checksum) content_hash.reset(0);
     st = St::block_size;
     have = 0;
@@ -262,17 +259,18 @@ struct Lz4Decoder::Impl {
       }
     } else {
       if (hpos + f.block_max_size > hist.size()) {  // keep the last 64 KB, at the front
-        std::size_t keep = std::min(hpos - hstart, kWindow);
+        std::size_t keep = std::min(hpos, kWindow);
         std::memmove(hist.data(), hist.data() + hpos - keep, keep);
         hpos = keep;
-        hstart = 0;
       }
       std::uint8_t* dst = hist.data() + hpos;
       if (braw) {
         std::memcpy(dst, data, bsize);
         n = bsize;
       } else {
-        std::size_t dict = std::min(hpos - hstart, kWindow);
+        // The dictionary is this frame's previous output only (at most 64 KB): a reference
+        // before the frame's first byte is invalid data, as in liblz4.
+        std::size_t dict = std::min(hpos, kWindow);
         int r = LZ4_decompress_safe_usingDict(reinterpret_cast<const char*>(data), reinterpret_cast<char*>(dst),
                                               static_cast<int>(bsize), static_cast<int>(f.block_max_size),
                                               reinterpret_cast<const char*>(dst - dict), static_cast<int>(dict));
