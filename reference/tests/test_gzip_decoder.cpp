@@ -6,7 +6,11 @@
 // Plus: any chunking (down to 1 byte) gives identical output, errors and reports.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -368,4 +372,39 @@ TEST_CASE("gzip decoder: sink errors stop decoding and are final", "[gzip_decode
   Status s = d.update(member({"some data"}));
   CHECK(s.code() == Errc::limit_exceeded);
   CHECK(d.finish().code() == Errc::limit_exceeded);
+}
+
+TEST_CASE("gzip decoder: files written by the gzip CLI (FNAME, levels, concatenation)", "[gzip_decoder]") {
+  Bytes data = test::seeded_bytes("text", 300001, 21);
+  std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
+  std::string in = dir + "/casblob-gzcli-" + std::to_string(::getpid()) + ".bin";
+  {
+    std::ofstream f(in, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+  }
+  Bytes all;
+  std::size_t files = 0;
+  for (std::vector<std::string> flags : {std::vector<std::string>{}, {"-1"}, {"-9"}, {"-n"}}) {
+    std::vector<std::string> argv = {"gzip", "-c"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.push_back(in);
+    test::CommandResult r = test::run_command(argv);
+    REQUIRE(r.exit == 0);
+    Outcome o = decode(r.stdout_bytes, GzipReadOptions{}, 4);
+    CHECK(o.ok);
+    CHECK((o.out == data));
+    all.insert(all.end(), r.stdout_bytes.begin(), r.stdout_bytes.end());
+    ++files;
+  }
+  std::remove(in.c_str());
+  MemorySink sink;
+  GzipDecoder d(sink);
+  REQUIRE(d.update(all).ok());
+  REQUIRE(d.finish().ok());
+  CHECK(sink.bytes().size() == data.size() * files);
+  REQUIRE(d.report().member_count == files);
+  // gzip(1) stores the base name (FNAME) unless -n.
+  CHECK(d.report().members[0].file_name.has_value());
+  CHECK(d.report().members[0].file_name->find("casblob-gzcli-") == 0);
+  CHECK_FALSE(d.report().members[3].file_name.has_value());
 }
