@@ -4,8 +4,8 @@ save = hashlib.sha1 of the artifact bytes + the pack function; load = the unpack
 hashlib.sha1 compared with the key. The pack/unpack bodies are Metaflow's
 (metaflow/datastore/content_addressed_store.py: _pack_v1/_unpack_v1, and _pack_v2/_unpack_v2
 of PR #3090); v2-cc adds content_checksum=True, raw stores the bytes as they are.
-Timing: time.perf_counter around k back-to-back calls (k calibrated so a sample lasts
->= sample_s), warm-up rounds, median over reps samples.
+Timing: time.perf_counter (and time.thread_time, CPU) around k back-to-back calls (k calibrated
+so a sample lasts >= sample_s), warm-up rounds, medians over reps samples.
 """
 import gzip
 import time
@@ -75,15 +75,21 @@ def _measure(fn, reps, warmup, sample_s):
     k = max(1, int(sample_s / one))
     for _ in range(warmup * k):
         fn()
-    samples = []
+    samples, cpu = [], []
     for _ in range(reps):
+        c = time.thread_time()
         t = time.perf_counter()
         for _ in range(k):
             fn()
         samples.append((time.perf_counter() - t) / k)
-    samples.sort()
-    m = len(samples) // 2
-    return samples[m] if len(samples) % 2 else (samples[m - 1] + samples[m]) / 2
+        cpu.append((time.thread_time() - c) / k)
+    return _median(samples), _median(cpu)
+
+
+def _median(v):
+    v = sorted(v)
+    m = len(v) // 2
+    return v[m] if len(v) % 2 else (v[m - 1] + v[m]) / 2
 
 
 def time_payload(name, blob, encodings=CODECS, reps=15, warmup=2, sample_s=0.02):
@@ -94,7 +100,7 @@ def time_payload(name, blob, encodings=CODECS, reps=15, warmup=2, sample_s=0.02)
         stored = packed.getvalue()
         assert load(enc, stored, key) == blob
         for op, fn in (("save", lambda: save(enc, blob)), ("load", lambda: load(enc, stored, key))):
-            med = _measure(fn, reps, warmup, sample_s)
+            med, cpu = _measure(fn, reps, warmup, sample_s)
             out.append({"payload": name, "size": len(blob), "encoding": enc, "stored_size": len(stored),
-                        "op": op, "median_s": med, "mb_s": len(blob) / med / 1e6})
+                        "op": op, "median_s": med, "mb_s": len(blob) / med / 1e6, "cpu_median_s": cpu})
     return out
