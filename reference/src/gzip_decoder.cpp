@@ -7,7 +7,7 @@
 // the deflate data and FEXTRA are consumed in bulk. State lives in the decoder only, so any
 // chunking of the input, down to single bytes, gives the same output, errors and report.
 //
-// Errors follow the strict reader's step 9 (preamble / spec 5.2.2); each one names the byte
+// Errors follow the strict reader's step 9 (spec 5.2.2, R-R1-1..8); each one names the byte
 // offset. GzipReadOptions switches off what Python 3.11's gzip module does not check.
 #include <zlib.h>
 

@@ -11,7 +11,7 @@
 // window is moved to the front when the buffer fills. So memory is O(block size) and any
 // chunking of the input, down to single bytes, gives the same output, errors and report.
 //
-// Errors follow the strict reader's step 10 (preamble / spec 5.4.2); Lz4ReadOptions relaxes
+// Errors follow the strict reader's step 10 (spec 5.4.2, R-R2-1..9); Lz4ReadOptions relaxes
 // what python-lz4 4.0.2 (liblz4 1.9.4 LZ4F_decompress on the first frame) does not check.
 #include <lz4.h>
 
@@ -161,6 +161,10 @@ struct Lz4Decoder::Impl {
       f.version = b >> 6;
       if (f.version != 1) return fail(Detail::header, "frame version " + std::to_string(f.version) + " is not 01" + at(off));
       if (b & 0x02) return fail(Detail::header, "reserved FLG bit set" + at(off));
+      // R-R2-1: each descriptor byte is judged as soon as it is read, so a DictID frame is
+      // corrupt/header even when the input ends before the dictionary id itself.
+      if ((b & 0x01) && opts.reject_dict_id)
+        return fail(Detail::header, "FLG.DictID set: casblob frames never use a dictionary" + at(off));
       f.independent_blocks = b & 0x20;
       f.block_checksum = b & 0x10;
       f.content_checksum = b & 0x04;
@@ -187,11 +191,7 @@ struct Lz4Decoder::Impl {
       f.content_size = cs;
       p += 8;
     }
-    if (f.flg & 0x01) {
-      f.dict_id = le32(small + p);
-      if (opts.reject_dict_id)
-        return fail(Detail::header, "frame asks for dictionary " + std::to_string(*f.dict_id) + at(f.offset + 4 + p));
-    }
+    if (f.flg & 0x01) f.dict_id = le32(small + p);  // only with reject_dict_id = false
     start_blocks();
     return {};
   }

@@ -408,3 +408,10 @@ TEST_CASE("gzip decoder: files written by the gzip CLI (FNAME, levels, concatena
   CHECK(d.report().members[0].file_name->find("casblob-gzcli-") == 0);
   CHECK_FALSE(d.report().members[3].file_name.has_value());
 }
+
+TEST_CASE("gzip decoder: the spec's examples (R-R1-1, R-R1-7)", "[gzip_decoder]") {
+  CHECK(decode(bytes_of({0x1f, 0x8b, 0x2a}), GzipReadOptions{}).detail == Detail::header);
+  CHECK(decode(bytes_of({0x1f, 0x8b, 0x08}), GzipReadOptions{}).detail == Detail::truncated);
+  CHECK(decode(bytes_of({0x1f, 0x8b, 0x08, 0x20}), GzipReadOptions{}).detail == Detail::header);
+  CHECK(decode(cat({member({"a"}), bytes_of({0x1f})}), GzipReadOptions{}).detail == Detail::truncated);
+}

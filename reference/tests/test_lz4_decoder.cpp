@@ -344,6 +344,18 @@ TEST_CASE("lz4 decoder: hand-picked edge cases against python-lz4 and the strict
   CHECK_FALSE(by.at("empty input").ok);
 }
 
+TEST_CASE("lz4 decoder: the spec's examples (R-R2-1, R-R2-9)", "[lz4_decoder]") {
+  CHECK(decode(Bytes{0x04, 0x22, 0x4D, 0x18, 0x69, 0x40}, Lz4ReadOptions{}).detail == Detail::header);
+  CHECK(decode(Bytes{0x04, 0x22, 0x4D, 0x18, 0x68, 0x40}, Lz4ReadOptions{}).detail == Detail::truncated);
+  CHECK(decode(Bytes{0x04, 0x22, 0x4D, 0x18, 0x69, 0x40}, Lz4ReadOptions::python_compatible()).detail == Detail::truncated);
+  FrameSpec s;
+  s.pieces = {"x"};
+  for (const Bytes& tail : {Bytes{0x02, 0x21, 0x4C, 0x18}, Bytes{0, 0}, Bytes{0x1f, 0x8b}})
+    CHECK(decode(cat({frame(s), tail}), Lz4ReadOptions{}).detail == Detail::trailing_data);
+  CHECK(decode(cat({frame(s), Bytes{0x5F, 0x2A, 0x4D}}), Lz4ReadOptions{}).detail == Detail::truncated);
+  CHECK(decode(cat({skippable(1, "a"), skippable(2, "")}), Lz4ReadOptions{}).ok);  // R-R2-8
+}
+
 TEST_CASE("lz4 decoder: frames written by the lz4 CLI", "[lz4_decoder]") {
   Bytes data = test::seeded_bytes("float64", 700001, 12);
   std::string dir = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
