@@ -1,16 +1,28 @@
-// The parallel save pipeline (pipeline.hpp). Two threads, one direction:
+// The parallel save pipeline (pipeline.hpp).
 //
-//   caller:  read chunk i into slot i % S -> publish -> compress slot -> read chunk i+1 ...
-//   hasher:  wait for chunk j -> SHA-1 update -> release slot j % S -> wait for chunk j+1 ...
+// The input is cut into pieces. SHA-1 must see them in order, but it does not matter which
+// thread feeds a piece to it: a piece is *claimed* (compare-and-swap on `claimed`), its
+// claimant waits until the previous piece is hashed (`done`), hashes it, and advances `done`.
+// Two threads claim:
+//   - a helper thread, started once per process and reused (no thread start per blob), which
+//     hashes pieces as soon as they are published;
+//   - the calling thread, which compresses each piece and, whenever it would otherwise wait
+//     (for a slot to be released, or at the end), hashes unclaimed pieces itself.
+// So on an idle machine SHA-1 runs beside the compressor, and on a busy one, where the helper
+// may not be scheduled for milliseconds, the caller never waits for it longer than the one
+// piece it holds: the result is never much slower than encode_blob.
 //
-// `produced` and `hashed` are the only shared state (chunk counters, release/acquire); a slot
-// is refilled once hashed > i - S (the caller itself is done compressing it by then). Waits
-// spin briefly, then block on the counter (C++20 atomic wait: a futex), because on a busy
-// 2-core machine the other thread may be descheduled.
+// Streaming input goes through a ring of `slots` buffers of `chunk` bytes, allocated once per
+// call and reused; slot i % S is refilled once piece i - S is hashed (the caller itself is done
+// compressing it by then). In memory, pieces are the caller's bytes themselves.
 #include "casblob/pipeline.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "casblob/key.hpp"
@@ -70,14 +82,19 @@ class AnyEncoder {
   std::unique_ptr<Lz4Writer> lz4_;
 };
 
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Spins briefly, then blocks on the counter (C++20 atomic wait: a futex).
 template <class Pred>
 std::uint64_t wait_for(const std::atomic<std::uint64_t>& a, Pred ok) {
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     std::uint64_t v = a.load(std::memory_order_acquire);
     if (ok(v)) return v;
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
+    cpu_relax();
   }
   for (;;) {
     std::uint64_t v = a.load(std::memory_order_acquire);
@@ -86,36 +103,107 @@ std::uint64_t wait_for(const std::atomic<std::uint64_t>& a, Pred ok) {
   }
 }
 
-// The streaming pipeline's shared state.
-struct Ring {
-  std::size_t chunk, slots;
-  std::unique_ptr<std::uint8_t[]> buf;   // slots * chunk, default-initialised (no memset)
-  std::unique_ptr<std::size_t[]> len;    // bytes in each slot; 0 = end of input
-  std::atomic<std::uint64_t> produced{0}, hashed{0};
-  std::atomic<bool> stop{false};
+// One blob's hashing. Shared with the helper thread through a shared_ptr, so that a helper
+// waking up late only ever touches this object (never the caller's bytes: it can claim a
+// piece only while the caller is still waiting for that piece to be hashed).
+struct HashJob {
+  // In memory: pieces are `view` cut every `piece` bytes. Streaming: slot p % slots of `ring`.
+  ByteView view;
+  std::size_t piece = 0, slots = 0;
+  std::unique_ptr<std::uint8_t[]> ring;  // default-initialised: no memset
+  std::unique_ptr<std::size_t[]> len;
 
-  Ring(std::size_t c, std::size_t s)
-      : chunk(c), slots(s), buf(new std::uint8_t[c * s]), len(new std::size_t[s]) {}
-  std::uint8_t* slot(std::uint64_t i) { return buf.get() + (i % slots) * chunk; }
+  // avail = published pieces * 2 + closed bit: one word, so the helper can wait on both.
+  std::atomic<std::uint64_t> avail{0}, claimed{0}, done{0};
+  Sha1 sha;
 
-  void hasher(Sha1& sha) {
-    for (std::uint64_t j = 0;; ++j) {
-      wait_for(produced, [j](std::uint64_t p) { return p > j; });
-      if (stop.load(std::memory_order_acquire)) return;
-      std::size_t n = len[j % slots];
-      if (n == 0) return;
-      sha.update(ByteView(slot(j), n));
-      hashed.store(j + 1, std::memory_order_release);
-      hashed.notify_one();
+  ByteView get(std::uint64_t p) const {
+    if (!ring) {
+      std::size_t off = static_cast<std::size_t>(p) * piece;
+      return view.subspan(off, std::min(piece, view.size() - off));
+    }
+    return ByteView(ring.get() + (p % slots) * piece, len[p % slots]);
+  }
+  std::uint8_t* slot(std::uint64_t p) { return ring.get() + (p % slots) * piece; }
+
+  void publish(std::uint64_t n, bool closed) {
+    avail.store(n * 2 + (closed ? 1 : 0), std::memory_order_release);
+    avail.notify_all();
+  }
+
+  // Claims and hashes the next piece if one is published and unclaimed.
+  bool hash_one() {
+    std::uint64_t c = claimed.load(std::memory_order_acquire);
+    if (c >= avail.load(std::memory_order_acquire) / 2) return false;
+    if (!claimed.compare_exchange_strong(c, c + 1, std::memory_order_acq_rel)) return true;  // lost: retry
+    wait_for(done, [c](std::uint64_t d) { return d == c; });
+    sha.update(get(c));
+    done.store(c + 1, std::memory_order_release);
+    done.notify_all();
+    return true;
+  }
+
+  // The helper thread: until the job is closed and every piece claimed.
+  void help() {
+    for (;;) {
+      if (hash_one()) continue;
+      std::uint64_t a = avail.load(std::memory_order_acquire);
+      if (claimed.load(std::memory_order_acquire) < a / 2) continue;
+      if (a & 1) return;
+      avail.wait(a, std::memory_order_acquire);
     }
   }
-  void publish(std::uint64_t i) {
-    produced.store(i + 1, std::memory_order_release);
-    produced.notify_one();
+
+  // The caller: hash what it can until piece `p` is hashed (done > p).
+  void until_done(std::uint64_t p) {
+    while (done.load(std::memory_order_acquire) <= p)
+      if (!hash_one()) wait_for(done, [p](std::uint64_t d) { return d > p; });
   }
-  void abort(std::uint64_t i) {
-    stop.store(true, std::memory_order_release);
-    publish(i);
+};
+
+// The process-wide helper thread, started on first use. Jobs queue up; a job the helper does
+// not reach is simply done by its caller.
+class Helper {
+ public:
+  static Helper& get() {
+    static Helper* h = new Helper;  // never destroyed: the thread may outlive static destructors
+    return *h;
+  }
+  void submit(std::shared_ptr<HashJob> job) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  Helper() { std::thread([this] { run(); }).detach(); }
+  void run() {
+    for (;;) {
+      std::shared_ptr<HashJob> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return !jobs_.empty(); });
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job->help();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<HashJob>> jobs_;
+};
+
+// Closes the job on every exit path, so that the helper never waits on it forever.
+struct CloseGuard {
+  HashJob& job;
+  std::uint64_t& published;
+  ~CloseGuard() {
+    job.publish(published, true);
+    // Every published piece hashed (by us or the helper) before the digest or an error return.
+    if (published > 0) job.until_done(published - 1);
   }
 };
 
@@ -142,60 +230,66 @@ Result<EncodeInfo> encode_blob_parallel(Source& in, std::optional<std::uint64_t>
   auto enc = AnyEncoder::make(opts, size_hint, counted);
   if (!enc) return enc.error();
 
-  Ring ring(popts.chunk, popts.slots);
-  Sha1 sha;
-  std::thread worker([&ring, &sha] { ring.hasher(sha); });
-  std::uint64_t total = 0;
-  Status failed;
-  for (std::uint64_t i = 0;; ++i) {
-    if (i >= ring.slots)  // slot i % S was chunk i - S: wait until it is hashed
-      wait_for(ring.hashed, [&](std::uint64_t h) { return h > i - ring.slots; });
-    std::uint8_t* p = ring.slot(i);
-    std::size_t n = 0;
-    while (n < ring.chunk) {
-      auto r = in.read(std::span<std::uint8_t>(p + n, ring.chunk - n));
-      if (!r) {
-        failed = r.error();
-        break;
+  auto job = std::make_shared<HashJob>();
+  job->piece = popts.chunk;
+  job->slots = popts.slots;
+  job->ring.reset(new std::uint8_t[popts.chunk * popts.slots]);
+  job->len.reset(new std::size_t[popts.slots]);
+  Helper::get().submit(job);
+
+  std::uint64_t total = 0, published = 0;
+  {
+    CloseGuard guard{*job, published};
+    for (std::uint64_t i = 0;; ++i) {
+      if (i >= job->slots) job->until_done(i - job->slots);  // slot i % S held piece i - S
+      std::uint8_t* p = job->slot(i);
+      std::size_t n = 0;
+      while (n < job->piece) {
+        auto r = in.read(std::span<std::uint8_t>(p + n, job->piece - n));
+        if (!r) return r.error();
+        if (*r == 0) break;
+        n += *r;
       }
-      if (*r == 0) break;
-      n += *r;
-    }
-    if (!failed.ok()) {
-      ring.abort(i);
-      break;
-    }
-    ring.len[i % ring.slots] = n;
-    ring.publish(i);
-    if (n == 0) break;  // the hasher sees the empty slot and stops
-    total += n;
-    failed = (*enc)->write(ByteView(p, n));
-    if (!failed.ok()) {
-      // Slot i + 1 may still be in use: stop the hasher through the flag instead.
-      ring.abort(i + 1);
-      break;
+      if (n == 0) break;
+      job->len[i % job->slots] = n;
+      job->publish(++published, false);
+      total += n;
+      CASBLOB_TRY((*enc)->write(ByteView(p, n)));
+      if (n < job->piece) break;  // the source is at its end
     }
   }
-  worker.join();
-  if (!failed.ok()) return failed.error();
   CASBLOB_TRY((*enc)->finish());
-  return make_info(opts, sha.hex_digest(), total, counted.count());
+  return make_info(opts, job->sha.hex_digest(), total, counted.count());
 }
 
 Result<Encoded> encode_blob_parallel(ByteView data, const EncodeOptions& opts, const ParallelOptions& popts) {
-  if (data.size() < popts.min_size) return encode_blob(data, opts);
+  if (data.size() < popts.min_size || popts.chunk == 0) return encode_blob(data, opts);
   MemorySink sink;
   sink.bytes().reserve(output_bound(data.size()));
   CountingSink counted(sink);
   auto enc = AnyEncoder::make(opts, data.size(), counted);
   if (!enc) return enc.error();
-  std::string key;
-  std::thread worker([&key, data] { key = sha1_hex(data); });
-  Status s = (*enc)->write(data);
+
+  auto job = std::make_shared<HashJob>();
+  job->view = data;
+  job->piece = popts.chunk;
+  std::uint64_t pieces = (data.size() + popts.chunk - 1) / popts.chunk;
+  job->publish(pieces, true);
+  Helper::get().submit(job);
+
+  // Compress in the same pieces, hashing one whenever the helper has fallen behind the
+  // compressor (then the bytes are still in cache).
+  Status s;
+  for (std::uint64_t i = 0; i < pieces && s.ok(); ++i) {
+    s = (*enc)->write(job->get(i));
+    if (job->done.load(std::memory_order_acquire) < i && job->claimed.load(std::memory_order_acquire) <= i)
+      job->hash_one();
+  }
   if (s.ok()) s = (*enc)->finish();
-  worker.join();
+  if (pieces) job->until_done(pieces - 1);
+  // Nothing can be claimed any more (claimed >= pieces): the helper no longer reads `data`.
   if (!s.ok()) return s.error();
-  return Encoded{make_info(opts, std::move(key), data.size(), counted.count()), std::move(sink.bytes())};
+  return Encoded{make_info(opts, job->sha.hex_digest(), data.size(), counted.count()), std::move(sink.bytes())};
 }
 
 }  // namespace casblob
