@@ -255,7 +255,7 @@ json result(const std::string& payload, std::size_t size, const char* enc, std::
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string manifest_path, json_out;
+  std::string manifest_path, json_out, only;
   Config cfg;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -269,9 +269,10 @@ int main(int argc, char** argv) {
     else if (a == "--warmup") cfg.warmup = std::stoi(next());
     else if (a == "--sample-ms") cfg.sample_s = std::stod(next()) / 1000.0;
     else if (a == "--parallel-min") cfg.parallel_min = std::stoull(next());
+    else if (a == "--encodings") only = "," + next() + ",";  // e.g. v2,raw (profiling)
     else if (a == "--help" || a == "-h") {
       std::puts("usage: casblob_bench --payloads DIR/payloads.json [--reps N] [--warmup N] [--sample-ms MS] "
-                "[--parallel-min BYTES] [--json OUT]");
+                "[--parallel-min BYTES] [--encodings v1,v2,v2-cc,raw] [--json OUT]");
       return 0;
     } else die("unknown argument " + a);
   }
@@ -298,6 +299,7 @@ int main(int argc, char** argv) {
     }
 
     for (Enc e : {Enc::v1, Enc::v2, Enc::v2cc, Enc::raw}) {
+      if (!only.empty() && only.find(std::string(",") + enc_name(e) + ",") == std::string::npos) continue;
       const EncodeOptions eo = encode_options(e);
       auto enc = encode_blob(in, eo);
       if (!enc) die(name + ": encode_blob: " + enc.error().message);
