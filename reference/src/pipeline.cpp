@@ -23,6 +23,8 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "casblob/key.hpp"
@@ -115,7 +117,8 @@ struct HashJob {
 
   // avail = published pieces * 2 + closed bit: one word, so the helper can wait on both.
   std::atomic<std::uint64_t> avail{0}, claimed{0}, done{0};
-  Sha1 sha;
+  std::optional<Sha1> sha{std::in_place};
+  std::string key;
 
   ByteView get(std::uint64_t p) const {
     if (!ring) {
@@ -137,7 +140,7 @@ struct HashJob {
     if (c >= avail.load(std::memory_order_acquire) / 2) return false;
     if (!claimed.compare_exchange_strong(c, c + 1, std::memory_order_acq_rel)) return true;  // lost: retry
     wait_for(done, [c](std::uint64_t d) { return d == c; });
-    sha.update(get(c));
+    sha->update(get(c));
     done.store(c + 1, std::memory_order_release);
     done.notify_all();
     return true;
@@ -158,6 +161,13 @@ struct HashJob {
   void until_done(std::uint64_t p) {
     while (done.load(std::memory_order_acquire) <= p)
       if (!hash_one()) wait_for(done, [p](std::uint64_t d) { return d > p; });
+  }
+
+  // The caller, once every piece is hashed (nothing can be claimed any more): the digest, and
+  // the SHA-1 context freed on the caller's thread (the helper may drop the job later).
+  void finish() {
+    key = sha->hex_digest();
+    sha.reset();
   }
 };
 
@@ -204,6 +214,7 @@ struct CloseGuard {
     job.publish(published, true);
     // Every published piece hashed (by us or the helper) before the digest or an error return.
     if (published > 0) job.until_done(published - 1);
+    job.finish();
   }
 };
 
@@ -259,7 +270,7 @@ Result<EncodeInfo> encode_blob_parallel(Source& in, std::optional<std::uint64_t>
     }
   }
   CASBLOB_TRY((*enc)->finish());
-  return make_info(opts, job->sha.hex_digest(), total, counted.count());
+  return make_info(opts, job->key, total, counted.count());
 }
 
 Result<Encoded> encode_blob_parallel(ByteView data, const EncodeOptions& opts, const ParallelOptions& popts) {
@@ -288,8 +299,9 @@ Result<Encoded> encode_blob_parallel(ByteView data, const EncodeOptions& opts, c
   if (s.ok()) s = (*enc)->finish();
   if (pieces) job->until_done(pieces - 1);
   // Nothing can be claimed any more (claimed >= pieces): the helper no longer reads `data`.
+  job->finish();
   if (!s.ok()) return s.error();
-  return Encoded{make_info(opts, job->sha.hex_digest(), data.size(), counted.count()), std::move(sink.bytes())};
+  return Encoded{make_info(opts, job->key, data.size(), counted.count()), std::move(sink.bytes())};
 }
 
 }  // namespace casblob
