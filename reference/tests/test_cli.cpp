@@ -42,7 +42,7 @@ std::string text(const Bytes& b) { return {b.begin(), b.end()}; }
 
 }  // namespace
 
-TEST_CASE("encode writes OUT and OUT_meta, prints the key; decode reads it back", "[cli]") {
+TEST_CASE("encode writes OUT and OUT_meta and prints the key, decode reads it back", "[cli]") {
   Cli cli;
   Bytes data = test::seeded_bytes("float64", 300000, 3);
   std::string key = sha1_hex(data);
@@ -108,7 +108,7 @@ TEST_CASE("decode exit codes are the documented ones, and failures leave no outp
   CHECK(cli.run({"decode", cli.path("missing"), cli.path("out")}).exit == 18);
 }
 
-TEST_CASE("strict never writes unverified bytes to stdout; legacy returns what Python returns", "[cli][hazard]") {
+TEST_CASE("strict never writes unverified bytes to stdout, legacy returns what Python returns", "[cli][hazard]") {
   Cli cli;
   Bytes data = test::seeded_bytes("text", 70000, 2);
   cli.write("in", data);
