@@ -12,7 +12,8 @@
 // Asserts: no crash/UB; same result through a short-read Source as from memory; on ok the
 // bytes hash to info.sha1 and have info.decoded_size bytes; strict: size within the limit,
 // never ok with SHA-1 != key, never `unhandled`; non-strict profiles never report strict-only
-// errors; an unmutated self-encoded blob decodes (strict, and v2 for v1/v2) to its content.
+// errors; strict-accepted gzip/raw blobs read the same under legacy and v2; an unmutated
+// self-encoded blob decodes (strict, and v2 for v1/v2) to its content.
 #include "fuzz_common.hpp"
 
 using namespace casblob;
@@ -136,6 +137,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (strict) {
       FUZZ_ASSERT_MSG(info.decoded_size <= ro.max_size, "strict output beyond the limit");
       if (ro.key) FUZZ_ASSERT_MSG(sha1_hex(ByteView(out)) == *ro.key, "strict ok with bytes whose SHA-1 != key");
+      // Strict is stricter, never different: what it accepts as gzip or raw, released
+      // Metaflow (legacy, v2) returns with the same bytes. (Not lz4: python-lz4 reads only
+      // the first frame, where strict concatenates frames and skips skippable ones.)
+      if (info.encoding != "lz4-v2") {
+        for (Profile p : {Profile::legacy, Profile::v2}) {
+          ReadOptions rp = ro;
+          rp.profile = p;
+          rp.key.reset();
+          auto rr = decode_blob(ByteView(payload), sidecar, rp);
+          FUZZ_ASSERT_MSG(rr.ok() && rr->bytes == out, std::string("strict accepts (") + info.encoding + ") but " +
+                                                           std::string(name(p)) + " says " + fuzz::label(rr.status()));
+        }
+      }
     }
   }
 
