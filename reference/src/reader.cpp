@@ -92,32 +92,15 @@ class Lz4Payload final : public PayloadDecoder {
   Lz4Decoder dec_;
 };
 
-// Appendix A: what Python 3.11's gzip module accepts.
-GzipReadOptions python_gzip_options() {
-  GzipReadOptions o;
-  o.allow_empty_input = true;
-  o.verify_header_crc = false;
-  o.reject_reserved_flags = false;
-  return o;
-}
-
-// Appendix A: what python-lz4 4.0.2's lz4.frame.decompress accepts.
-Lz4ReadOptions python_lz4_options() {
-  Lz4ReadOptions o;
-  o.multi_frame = false;
-  o.skip_skippable = false;
-  o.ignore_trailing_data = true;
-  return o;
-}
-
+// legacy/v2/v2-nolz4 decode as Python 3.11 gzip and python-lz4 4.0.2 do (Appendix A).
 std::unique_ptr<PayloadDecoder> make_decoder(Encoding enc, bool strict, Sink& out) {
   switch (enc) {
     case Encoding::raw: return std::make_unique<RawDecoder>(out);
     case Encoding::gzip_v1:
     case Encoding::gzip_nosidecar:
-      return std::make_unique<GzipPayload>(out, strict ? GzipReadOptions{} : python_gzip_options());
+      return std::make_unique<GzipPayload>(out, strict ? GzipReadOptions{} : GzipReadOptions::python_compatible());
     case Encoding::lz4_v2:
-      return std::make_unique<Lz4Payload>(out, strict ? Lz4ReadOptions{} : python_lz4_options());
+      return std::make_unique<Lz4Payload>(out, strict ? Lz4ReadOptions{} : Lz4ReadOptions::python_compatible());
   }
   return nullptr;
 }
