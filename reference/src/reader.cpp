@@ -60,8 +60,8 @@ class GzipPayload final : public PayloadDecoder {
   Status finish() override { return dec_.finish(); }
   void add_notes(std::vector<std::string>& notes) const override {
     const auto& r = dec_.report();
-    if (r.members.size() > 1) notes.push_back(std::to_string(r.members.size()) + " gzip members concatenated");
-    if (r.members.empty()) notes.push_back("empty payload read as empty content (Python gzip)");
+    if (r.member_count > 1) notes.push_back(std::to_string(r.member_count) + " gzip members concatenated");
+    if (r.member_count == 0) notes.push_back("empty payload read as empty content (Python gzip)");
     if (r.padding_bytes) notes.push_back(std::to_string(r.padding_bytes) + " NUL padding bytes skipped");
   }
 
