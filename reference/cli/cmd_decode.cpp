@@ -8,7 +8,7 @@
 namespace casblob::cli {
 namespace {
 
-// Unverified bytes must not reach stdout under strict (spec 8.3): spool to an anonymous
+// Unverified bytes must not reach stdout under strict (spec 10.6): spool to an anonymous
 // temporary file, then copy out once the read has succeeded. Memory stays bounded.
 class SpoolSink final : public Sink {
  public:

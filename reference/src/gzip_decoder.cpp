@@ -22,7 +22,7 @@ namespace casblob {
 namespace {
 
 constexpr std::size_t kOutChunk = 256 * 1024;
-constexpr std::size_t kMaxReportedMembers = 4096;  // the report stays bounded (spec 8.1)
+constexpr std::size_t kMaxReportedMembers = 4096;  // the report stays bounded (spec 10.1)
 constexpr std::size_t kMaxFieldBytes = 65536;      // FNAME/FCOMMENT kept in the report
 
 // FLG bits (RFC 1952 2.3.1).

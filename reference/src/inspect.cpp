@@ -1,4 +1,4 @@
-// inspect: what the payload is, by its own bytes (spec 5.1), with a full checked decode.
+// inspect: what the payload is, by its own bytes (spec 6.1 step 8), with a full checked decode.
 #include "casblob/inspect.hpp"
 
 #include "casblob/key.hpp"

@@ -73,7 +73,7 @@ Result<AtomicFileSink> AtomicFileSink::create(const std::string& path) {
     s.is_stdout_ = true;
     return s;
   }
-  // spec 8.3: a temporary name in the target's own directory, so rename() is atomic.
+  // spec 10.6: a temporary name in the target's own directory, so rename() is atomic.
   std::string tmpl = path + ".tmp-XXXXXX";
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) return os_error("cannot create a temporary file beside", path, errno);

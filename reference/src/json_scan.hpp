@@ -1,4 +1,4 @@
-// A JSON scanner that models two readers at once (spec 4.2): Python's json module (what
+// A JSON scanner that models two readers at once (spec 4.3): Python's json module (what
 // released Metaflow uses: NaN/Infinity accepted, duplicates "last wins", ints unbounded up
 // to CPython's 4300-digit str->int limit) and RFC 8259 (what the strict reader requires).
 // Internal to meta.cpp; exposed for its unit test.

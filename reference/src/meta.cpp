@@ -21,7 +21,7 @@ std::string_view name(JsonType t) noexcept {
   return "unknown";
 }
 
-// Python's bool(value) for what json.loads returns (spec 4.2, hazard H-RAW-TRUTHY).
+// Python's bool(value) for what json.loads returns (spec 4.3, hazard H-RAW-TRUTHY).
 bool JsonValue::python_truthy() const {
   switch (type) {
     case JsonType::null: return false;
@@ -52,7 +52,7 @@ MetaDoc parse_meta(std::string_view text) {
   }
   auto scan = detail::scan_json(text);
   doc.python_json_ok = scan.ok;
-  // spec 4.2: strict JSON is RFC 8259 without Python's literals and, as I-JSON (RFC 7493)
+  // spec 4.3: strict JSON is RFC 8259 without Python's literals and, as I-JSON (RFC 7493)
   // requires, without escaped unpaired surrogates (readers disagree on what they mean).
   doc.strict_json_ok = scan.ok && !scan.uses_python_literals && !scan.has_lone_surrogate;
   if (!scan.ok) {

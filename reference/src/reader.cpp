@@ -208,7 +208,7 @@ Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const Rea
         decoded_size_hint(blob, opts.profile == Profile::strict ? opts.max_size : UINT64_MAX));
   } catch (const std::exception&) {  // a hint only: grow as needed instead
   }
-  // No read buffer: the decoders take the caller's bytes as they are (spec 8.1 bounds the
+  // No read buffer: the decoders take the caller's bytes as they are (spec 10.1 bounds the
   // decoders' own memory, not the caller's).
   auto info = decode_with(sidecar, opts, sink, [&](Encoding enc, bool strict, PayloadDecoder& decoder) -> Result<std::uint64_t> {
     if (strict) CASBLOB_TRY(check_magic(enc, blob));

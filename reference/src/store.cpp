@@ -1,4 +1,4 @@
-// Metaflow's local datastore layout (spec 2.2): blob then sidecar, each temp file + rename,
+// Metaflow's local datastore layout (spec 3.2, 3.3): blob then sidecar, each temp file + rename,
 // existing objects left alone (content addressing makes them identical).
 #include "casblob/store.hpp"
 

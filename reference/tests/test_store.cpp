@@ -1,4 +1,4 @@
-// LocalStore: Metaflow's layout, atomic writes, dedupe, not_found (spec 2.2, 8.3).
+// LocalStore: Metaflow's layout, atomic writes, dedupe, not_found (spec 3.2, 3.3, 10.6).
 #include <catch2/catch.hpp>
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// What is in a blob, without trusting the sidecar (CLI `inspect`, spec 5.1 detection).
+// What is in a blob, without trusting the sidecar (CLI `inspect`, spec 6.1 step 8).
 #pragma once
 
 #include <optional>

@@ -1,5 +1,5 @@
 // Byte streams. Every codec is push-based and streaming: input arrives in chunks of any size,
-// output leaves through a Sink, and memory stays bounded whatever the blob size (spec 8.1).
+// output leaves through a Sink, and memory stays bounded whatever the blob size (spec 10.1).
 #pragma once
 
 #include <cstddef>
@@ -83,7 +83,7 @@ class FileSource final : public Source {
 };
 
 // Writes to "<path>.tmp-XXXXXX" beside the target and renames into place only on commit():
-// a failed or abandoned write never leaves a partial file (spec 8.3). "-" writes to stdout
+// a failed or abandoned write never leaves a partial file (spec 10.6). "-" writes to stdout
 // directly (the caller decides whether it may stream unverified bytes there).
 class AtomicFileSink final : public Sink {
  public:

@@ -1,4 +1,4 @@
-// Metaflow's local datastore: <root>/<flow>/data/<key[:2]>/<key> and <key>_meta (spec 2).
+// Metaflow's local datastore: <root>/<flow>/data/<key[:2]>/<key> and <key>_meta (spec 3.2, 4.2).
 #pragma once
 
 #include <string>
