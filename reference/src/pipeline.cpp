@@ -33,20 +33,6 @@
 namespace casblob {
 namespace {
 
-class CountingSink final : public Sink {
- public:
-  explicit CountingSink(Sink& next) : next_(next) {}
-  Status write(ByteView data) override {
-    count_ += data.size();
-    return next_.write(data);
-  }
-  std::uint64_t count() const { return count_; }
-
- private:
-  Sink& next_;
-  std::uint64_t count_ = 0;
-};
-
 // The encoder encode_blob would pick (writer.cpp): raw, gzip (v1) or lz4 frame (v2).
 class AnyEncoder {
  public:

@@ -13,21 +13,6 @@
 namespace casblob {
 namespace {
 
-// Counts what reaches the store.
-class CountingSink final : public Sink {
- public:
-  explicit CountingSink(Sink& next) : next_(next) {}
-  Status write(ByteView data) override {
-    count_ += data.size();
-    return next_.write(data);
-  }
-  std::uint64_t count() const { return count_; }
-
- private:
-  Sink& next_;
-  std::uint64_t count_ = 0;
-};
-
 template <class Encoder>
 Result<std::uint64_t> pump(Source& in, Sha1& sha, Encoder& enc) {
   Bytes buf(kDefaultChunk);

@@ -495,7 +495,7 @@ TEST_CASE("lz4 decoder: sink errors stop decoding and are final", "[lz4_decoder]
 
 namespace {
 
-struct CountingSink final : Sink {
+struct TouchingSink final : Sink {
   std::uint64_t n = 0;
   std::uint8_t last = 0;
   Status write(ByteView d) override {
@@ -539,7 +539,7 @@ TEST_CASE("codec throughput vs the bare libraries", "[.bench]") {
       REQUIRE(dn == size);
     });
     double mine = best_seconds([&] {
-      CountingSink sink;
+      TouchingSink sink;
       Lz4Decoder d(sink);
       for (std::size_t i = 0; i < frame.size(); i += kDefaultChunk)
         REQUIRE(d.update(ByteView(frame).subspan(i, std::min(kDefaultChunk, frame.size() - i))).ok());
@@ -554,7 +554,7 @@ TEST_CASE("codec throughput vs the bare libraries", "[.bench]") {
       LZ4F_compressFrame(o.data(), o.size(), data.data(), size, &p);
     }, 3);
     double enc_mine = best_seconds([&] {
-      CountingSink sink;
+      TouchingSink sink;
       Lz4Writer w2(sink, wo);
       for (std::size_t i = 0; i < size; i += kDefaultChunk)
         REQUIRE(w2.write(ByteView(data).subspan(i, std::min(kDefaultChunk, size - i))).ok());
@@ -578,7 +578,7 @@ TEST_CASE("codec throughput vs the bare libraries", "[.bench]") {
       inflateEnd(&zs);
     });
     double zmine = best_seconds([&] {
-      CountingSink sink;
+      TouchingSink sink;
       GzipDecoder d(sink);
       for (std::size_t i = 0; i < g.size(); i += kDefaultChunk)
         REQUIRE(d.update(ByteView(g).subspan(i, std::min(kDefaultChunk, g.size() - i))).ok());
@@ -597,7 +597,7 @@ TEST_CASE("codec throughput vs the bare libraries", "[.bench]") {
       deflateEnd(&zs);
     }, 3);
     double zenc_mine = best_seconds([&] {
-      CountingSink sink;
+      TouchingSink sink;
       GzipWriter w3(sink);
       for (std::size_t i = 0; i < size; i += kDefaultChunk)
         REQUIRE(w3.write(ByteView(data).subspan(i, std::min(kDefaultChunk, size - i))).ok());

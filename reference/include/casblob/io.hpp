@@ -64,6 +64,21 @@ class NullSink final : public Sink {
   std::uint64_t count_ = 0;
 };
 
+// Counts the bytes passing through to `next` (stored sizes).
+class CountingSink final : public Sink {
+ public:
+  explicit CountingSink(Sink& next) : next_(next) {}
+  Status write(ByteView data) override {
+    count_ += data.size();
+    return next_.write(data);
+  }
+  std::uint64_t count() const { return count_; }
+
+ private:
+  Sink& next_;
+  std::uint64_t count_ = 0;
+};
+
 // Reads a file (or standard input for "-") through a file descriptor.
 class FileSource final : public Source {
  public:
