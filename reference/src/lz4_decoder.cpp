@@ -424,16 +424,6 @@ struct Lz4Decoder::Impl {
   }
 };
 
-Lz4ReadOptions Lz4ReadOptions::python_compatible() {
-  Lz4ReadOptions o;
-  o.multi_frame = false;
-  o.skip_skippable = false;
-  o.ignore_trailing_data = true;
-  o.reject_dict_id = false;
-  o.content_size_zero_is_unknown = true;
-  return o;
-}
-
 Lz4Decoder::Lz4Decoder(Sink& out, Lz4ReadOptions opts) : impl_(std::make_unique<Impl>(out, opts)) {}
 Lz4Decoder::~Lz4Decoder() = default;
 Status Lz4Decoder::update(ByteView in) { return impl_->update(in); }

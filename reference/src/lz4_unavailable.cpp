@@ -19,16 +19,6 @@ Lz4Writer::~Lz4Writer() = default;
 Status Lz4Writer::write(ByteView) { return unavailable(); }
 Status Lz4Writer::finish() { return unavailable(); }
 
-Lz4ReadOptions Lz4ReadOptions::python_compatible() {
-  Lz4ReadOptions o;
-  o.multi_frame = false;
-  o.skip_skippable = false;
-  o.ignore_trailing_data = true;
-  o.reject_dict_id = false;
-  o.content_size_zero_is_unknown = true;
-  return o;
-}
-
 struct Lz4Decoder::Impl {
   Lz4Report report;
 };
