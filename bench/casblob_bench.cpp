@@ -36,7 +36,7 @@
 #include <vector>
 
 #include "casblob/casblob.hpp"
-#include "casblob/pipeline.hpp"
+#include "casblob/experimental/pipeline.hpp"
 
 using namespace casblob;
 using json = nlohmann::json;

@@ -10,7 +10,7 @@
 // documented in fuzz/README.md (BOM, NUL bytes, nesting beyond 510, numbers that overflow a double).
 #include <nlohmann/json.hpp>
 
-#include "dispatch.hpp"
+#include "read/dispatch.hpp"
 #include "fuzz_common.hpp"
 
 using namespace casblob;

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "casblob/census.hpp"
+#include "census/census.hpp"
 #include "commands.hpp"
 #include "output.hpp"
 

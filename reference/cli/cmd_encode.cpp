@@ -2,7 +2,7 @@
 #include <iostream>
 #include <map>
 
-#include "casblob/pipeline.hpp"
+#include "casblob/experimental/pipeline.hpp"
 #include "commands.hpp"
 #include "output.hpp"
 

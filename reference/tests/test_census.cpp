@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "casblob/census.hpp"
+#include "census/census.hpp"
 #include "casblob/key.hpp"
 #include "casblob/meta.hpp"
 

@@ -16,7 +16,7 @@
 
 #include <zlib.h>
 
-#include "casblob/gzip.hpp"
+#include "casblob/experimental/gzip.hpp"
 #include "support.hpp"
 
 using namespace casblob;

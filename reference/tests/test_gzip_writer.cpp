@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "casblob/gzip.hpp"
+#include "casblob/experimental/gzip.hpp"
 #include "support.hpp"
 
 using namespace casblob;

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "casblob/gzip.hpp"
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/gzip.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 #include "support.hpp"
-#include "../src/xxhash32.hpp"
+#include "codecs/xxhash32.hpp"
 
 #ifdef CASBLOB_WITH_LZ4
 #include <lz4frame.h>

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 #include "support.hpp"
 
 using namespace casblob;

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "casblob/casblob.hpp"
-#include "casblob/pipeline.hpp"
+#include "casblob/experimental/pipeline.hpp"
 #include "support.hpp"
 
 using namespace casblob;

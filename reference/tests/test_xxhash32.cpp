@@ -6,7 +6,7 @@
 #include <string>
 
 #include "support.hpp"
-#include "../src/xxhash32.hpp"
+#include "codecs/xxhash32.hpp"
 
 #ifdef CASBLOB_WITH_LZ4
 #include <lz4frame.h>

@@ -2,11 +2,11 @@
 #pragma once
 
 #include "casblob/error.hpp"
-#include "casblob/gzip.hpp"
-#include "casblob/inspect.hpp"
+#include "casblob/experimental/gzip.hpp"
+#include "casblob/experimental/inspect.hpp"
 #include "casblob/io.hpp"
 #include "casblob/key.hpp"
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 #include "casblob/meta.hpp"
 #include "casblob/profile.hpp"
 #include "casblob/reader.hpp"

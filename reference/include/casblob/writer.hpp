@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "casblob/gzip.hpp"
+#include "casblob/experimental/gzip.hpp"
 #include "casblob/io.hpp"
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 
 namespace casblob {
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "casblob/census.hpp"
+#include "census/census.hpp"
 #include "casblob/writer.hpp"
 #include "rng.hpp"
 

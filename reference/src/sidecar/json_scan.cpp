@@ -1,4 +1,4 @@
-#include "json_scan.hpp"
+#include "sidecar/json_scan.hpp"
 
 #include <cerrno>
 #include <cmath>

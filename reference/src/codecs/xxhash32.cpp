@@ -1,7 +1,7 @@
 // XXH32 per xxhash_spec.md: four lanes over 16-byte stripes, then the 4- and 1-byte tail,
 // then the avalanche. Little-endian reads are done byte-wise so the code is portable; the
 // compiler turns them into plain loads.
-#include "xxhash32.hpp"
+#include "codecs/xxhash32.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -20,8 +20,8 @@
 
 #include <string>
 
-#include "buffer.hpp"
-#include "casblob/lz4frame.hpp"
+#include "common/buffer.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 
 namespace casblob {
 namespace {

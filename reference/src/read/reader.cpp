@@ -8,10 +8,10 @@
 #include <exception>
 #include <memory>
 
-#include "casblob/gzip.hpp"
+#include "casblob/experimental/gzip.hpp"
 #include "casblob/key.hpp"
-#include "casblob/lz4frame.hpp"
-#include "dispatch.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
+#include "read/dispatch.hpp"
 
 namespace casblob {
 namespace {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "casblob/census.hpp"
+#include "census/census.hpp"
 #include "rng.hpp"
 
 namespace casblob::census {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "casblob/census.hpp"
+#include "census/census.hpp"
 
 namespace casblob::census {
 namespace {

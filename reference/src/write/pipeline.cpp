@@ -15,7 +15,7 @@
 // Streaming input goes through a ring of `slots` buffers of `chunk` bytes, allocated once per
 // call and reused; slot i % S is refilled once piece i - S is hashed (the caller itself is done
 // compressing it by then). In memory, pieces are the caller's bytes themselves.
-#include "casblob/pipeline.hpp"
+#include "casblob/experimental/pipeline.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -19,9 +19,9 @@
 #include <cstring>
 #include <string>
 
-#include "buffer.hpp"
-#include "casblob/lz4frame.hpp"
-#include "xxhash32.hpp"
+#include "common/buffer.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
+#include "codecs/xxhash32.hpp"
 
 namespace casblob {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <set>
 
-#include "json_scan.hpp"
+#include "sidecar/json_scan.hpp"
 
 namespace casblob {
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "casblob/key.hpp"
-#include "casblob/pipeline.hpp"
+#include "casblob/experimental/pipeline.hpp"
 
 namespace fs = std::filesystem;
 

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <cstdint>
 
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 #include "casblob/meta.hpp"
-#include "dispatch.hpp"
+#include "read/dispatch.hpp"
 
 namespace casblob::detail {
 namespace {

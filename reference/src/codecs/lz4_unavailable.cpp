@@ -1,6 +1,6 @@
 // Built instead of lz4_*.cpp when CASBLOB_WITH_LZ4=OFF (spec 5.4, profile v2-nolz4): the
 // format is known, its codec is not there, so every entry point fails codec_unavailable.
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 
 namespace casblob {
 namespace {

@@ -1,5 +1,5 @@
 // inspect: what the payload is, by its own bytes (spec 6.1 step 8), with a full checked decode.
-#include "casblob/inspect.hpp"
+#include "casblob/experimental/inspect.hpp"
 
 #include "casblob/key.hpp"
 

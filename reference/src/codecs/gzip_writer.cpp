@@ -11,8 +11,8 @@
 #include <cstring>
 #include <string>
 
-#include "buffer.hpp"
-#include "casblob/gzip.hpp"
+#include "common/buffer.hpp"
+#include "casblob/experimental/gzip.hpp"
 
 namespace casblob {
 namespace {

@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "casblob/census.hpp"
+#include "census/census.hpp"
 #include "casblob/key.hpp"
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 #include "casblob/meta.hpp"
 #include "casblob/writer.hpp"
 #include "rng.hpp"

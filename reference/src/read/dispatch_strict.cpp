@@ -1,7 +1,7 @@
 // The strict reader's dispatch: spec 6.1 steps 2-7.
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 #include "casblob/meta.hpp"
-#include "dispatch.hpp"
+#include "read/dispatch.hpp"
 
 namespace casblob::detail {
 

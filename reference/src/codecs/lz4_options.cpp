@@ -1,6 +1,6 @@
 // Reader options shared by the lz4 codec and its CASBLOB_WITH_LZ4=OFF stand-in, so that both
 // builds describe python-lz4 the same way (spec Appendix A.2).
-#include "casblob/lz4frame.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
 
 namespace casblob {
 
