@@ -44,10 +44,10 @@ void add_put(CLI::App& app, int& exit) {
   cmd->callback([o, &exit] {
     // F5: the flow name is checked before any path is built from it.
     if (Status s = check_flow_name(o->flow); !s.ok()) return void(exit = fail(s.error()));
-    auto storage = LocalStorage::open(o->root);
+    auto storage = open_storage(o->root);
     if (!storage) {
-      // put creates the root, as Metaflow's LocalStorage does.
-      if (storage.error().code == Errc::not_found && ::mkdir(o->root.c_str(), 0777) == 0) storage = LocalStorage::open(o->root);
+      // put creates a local root, as Metaflow's LocalStorage does.
+      if (storage.error().code == Errc::not_found && ::mkdir(o->root.c_str(), 0777) == 0) storage = open_storage(o->root);
       if (!storage) return void(exit = fail(storage.error()));
     }
     auto store = open_store(**storage, o->flow);
@@ -82,7 +82,8 @@ void add_put(CLI::App& app, int& exit) {
                          {"size", info->encode.input_size},
                          {"stored_size", info->encode.stored_size},
                          {"outcome", std::string(name(info->outcome))},
-                         {"path", (*storage)->root() + "/" + path}});
+                         {"path", path},
+                         {"url", (*storage)->url() + "/" + path}});
       if (!o->json) std::cout << info->encode.key << "  " << printable(f) << "\n";
     }
     if (o->json) print_json({{"ok", status == 0}, {"objects", results}});
@@ -111,7 +112,7 @@ void add_get(CLI::App& app, int& exit) {
     ReadOptions ro;
     ro.profile = *profile_from_name(o->profile);
     ro.max_size = *max;
-    auto storage = LocalStorage::open(o->root, {.read_only = true});
+    auto storage = open_storage(o->root, {.read_only = true});
     if (!storage) return void(exit = fail(storage.error()));
     auto store = open_store(**storage, o->flow);
     if (!store) return void(exit = fail(store.error()));

@@ -129,6 +129,10 @@ class LocalStorage final : public Storage {
   StorageOptions opts_;
 };
 
+// A datastore root by name: "s3://bucket/prefix" when this build has the S3 backend, otherwise
+// a local directory (LocalStorage). not_found when a local root does not exist.
+Result<std::unique_ptr<Storage>> open_storage(const std::string& root, StorageOptions opts = {});
+
 // A sidecar file by path (`casblob decode --meta FILE`, `IN_meta`): the loader every local
 // reader shares. nullopt when absent; refuses non-regular files (io_error) and files longer
 // than kMaxSidecarBytes (meta_invalid), both without reading them. `follow` false refuses a

@@ -11,6 +11,7 @@
 #include <random>
 #include <utility>
 
+#include "common/failpoint.hpp"
 #include "common/os_error.hpp"
 #include "common/temp_registry.hpp"
 
@@ -93,6 +94,7 @@ Status fsync_dir(int dir_fd, const std::string& shown_as) {
   // filesystem makes it.
   if (::fsync(dir_fd) != 0 && errno != EINVAL)
     return detail::os_error("cannot fsync the directory of", shown_as, errno, Errc::io_error);
+  detail::failpoint(detail::FailOp::fsync);
   return {};
 }
 
@@ -170,6 +172,7 @@ Status AtomicFileSink::write(ByteView data) {
       if (errno == EINTR) continue;
       return detail::os_error("cannot write", shown_as_, errno, Errc::io_error);
     }
+    detail::failpoint(detail::FailOp::write);
     p += n;
     left -= static_cast<std::size_t>(n);
   }
@@ -182,6 +185,7 @@ Status AtomicFileSink::sync_for_commit() {
   if (committed_) return Error(Errc::usage, "second commit of " + shown_as_);
   if (durability_ == Durability::machine && !synced_) {
     if (::fsync(fd_) != 0) return detail::os_error("cannot fsync", shown_as_, errno, Errc::io_error);
+    detail::failpoint(detail::FailOp::fsync);
     synced_ = true;
   }
   return {};
@@ -203,6 +207,7 @@ Result<bool> AtomicFileSink::commit_to(int dir_fd, const std::string& name, cons
     if (!placed) return placed.error();
     if (!*placed) return false;
   }
+  detail::failpoint(detail::FailOp::rename);
   committed_ = true;
   forget_temp();
   if (::close(std::exchange(fd_, -1)) != 0)  // data already synced or durability=process
