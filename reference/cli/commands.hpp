@@ -12,5 +12,8 @@ void add_inspect(CLI::App& app, int& exit);
 void add_put(CLI::App& app, int& exit);
 void add_get(CLI::App& app, int& exit);
 void add_census(CLI::App& app, int& exit);
+void add_audit(CLI::App& app, int& exit);
+void add_doctor(CLI::App& app, int& exit);
+void add_audit_merge(CLI::App& app, int& exit);
 
 }  // namespace casblob::cli

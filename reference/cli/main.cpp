@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   casblob::cli::add_put(app, exit);
   casblob::cli::add_get(app, exit);
   casblob::cli::add_census(app, exit);
+  casblob::cli::add_audit(app, exit);
+  casblob::cli::add_doctor(app, exit);
+  casblob::cli::add_audit_merge(app, exit);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

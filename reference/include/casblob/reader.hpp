@@ -69,10 +69,26 @@ class BlobDecoder {
   // The encoding the sidecar selected, once steps 1-7 passed.
   std::optional<Encoding> encoding() const;
 
+  // What reached `out`, once finish() has returned: the byte count and the SHA-1 of those
+  // bytes. After a successful finish() that is the content; after a failed one it is what the
+  // reader produced before it failed: a gzip member whose CRC32 or ISIZE alone is wrong has
+  // handed over all of its content, which may still hash to the key (salvage, Metaflow #1229).
+  struct Emitted {
+    std::uint64_t size = 0;
+    std::string sha1;
+  };
+  std::optional<Emitted> emitted() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Steps 1-7 alone (spec 6.1): the encoding `sidecar` makes a reader of `profile` decode the
+// payload as, or the error that ends the read there. What BlobDecoder's constructor decides,
+// without building a decoder: tools that read one payload under several profiles use it to
+// see which profiles read it alike.
+Result<Encoding> select_encoding(const SidecarText& sidecar, Profile profile);
 
 // Reads `blob` to its end through a BlobDecoder.
 Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out);

@@ -33,19 +33,19 @@ std::string_view name(Encoding e) noexcept {
   return "unknown";
 }
 
+// Steps 2-7: the sidecar selects the decoder (strict: R-NS-2, R-META-6..9, R-RAW-2, R-READ-2,
+// R-READ-3; modelled readers: Metaflow's own dispatch, Appendix A.3).
+Result<Encoding> select_encoding(const SidecarText& sidecar, Profile profile) {
+  if (profile == Profile::strict) return detail::dispatch_strict(sidecar);
+  return detail::dispatch_python(sidecar, profile);
+}
+
 namespace {
 
 // Step 1 (R-KEY-2): a key is 40 lowercase hex digits before it is used for anything.
 Status check_key(const std::optional<std::string>& key) {
   if (key && !is_valid_key(*key)) return Error(Errc::usage, "key must be 40 lowercase hex digits");
   return {};
-}
-
-// Steps 2-7: the sidecar selects the decoder (strict: R-NS-2, R-META-6..9, R-RAW-2, R-READ-2,
-// R-READ-3; modelled readers: Metaflow's own dispatch, Appendix A.3).
-Result<Encoding> select_encoding(const SidecarText& sidecar, Profile profile) {
-  if (profile == Profile::strict) return detail::dispatch_strict(sidecar);
-  return detail::dispatch_python(sidecar, profile);
 }
 
 // Step 8 (R-READ-4, R-NS-2): the payload's magic must agree with the declared encoding.
@@ -101,6 +101,7 @@ struct BlobDecoder::Impl {
   bool head_passed = false;  // step 8 done, head handed to the payload decoder
   std::uint64_t stored = 0;
   bool finished = false;
+  std::optional<Emitted> emitted;  // set by finish()
 
   Impl(const SidecarText& sidecar, const ReadOptions& o, Sink& out)
       : opts(o),
@@ -152,15 +153,17 @@ struct BlobDecoder::Impl {
   Result<DecodeInfo> finish() {
     if (finished) return fail(Error(Errc::usage, "BlobDecoder::finish called twice")).error();
     finished = true;
-    if (!verdict.ok()) return verdict.error();
-    if (!head_passed) CASBLOB_TRY(pass_head(true));
-    CASBLOB_TRY(fail(payload->finish()));
+    Status s = verdict;
+    if (s.ok() && !head_passed) s = pass_head(true);
+    if (s.ok()) s = fail(payload->finish());
+    emitted = Emitted{hasher.count(), hasher.hex_digest()};
+    if (!s.ok()) return s.error();
 
     DecodeInfo info;
     info.encoding = *encoding;
     info.stored_size = stored;
-    info.decoded_size = hasher.count();
-    info.sha1 = hasher.hex_digest();
+    info.decoded_size = emitted->size;
+    info.sha1 = emitted->sha1;
     payload->add_notes(info.notes);
     if (strict && opts.key) {
       info.key_checked = true;
@@ -178,5 +181,6 @@ BlobDecoder& BlobDecoder::operator=(BlobDecoder&&) noexcept = default;
 Status BlobDecoder::update(ByteView chunk) { return impl_->update(chunk); }
 Result<DecodeInfo> BlobDecoder::finish() { return impl_->finish(); }
 std::optional<Encoding> BlobDecoder::encoding() const { return impl_->encoding; }
+std::optional<BlobDecoder::Emitted> BlobDecoder::emitted() const { return impl_->emitted; }
 
 }  // namespace casblob

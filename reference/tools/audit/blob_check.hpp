@@ -1,0 +1,50 @@
+// One blob examined: its sidecar, its first bytes, and at --level data a full read under
+// strict and every profile (profile_reads.hpp), turned into findings. One BlobChecker per
+// worker: its buffers and readers are reused from blob to blob.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/profile_reads.hpp"
+#include "casblob/store.hpp"
+
+namespace casblob::audit {
+
+struct BlobRef {
+  std::string flow, key, path;  // path: "<flow>/data/<kk>/<key>"
+  ObjectInfo info;              // from the listing
+};
+
+struct BlobResult {
+  std::vector<Finding> findings;          // severities are the defaults
+  std::vector<ProfileOutcome> outcomes;   // kAllProfiles order; empty when unreadable
+  std::string encoding;                   // space class: "v1", "v2", "raw", "no sidecar", "other"
+  bool has_sidecar = false, decoded = false, raw = false, unreadable = false;
+  std::uint64_t stored = 0, bytes_read = 0;
+  std::optional<std::uint64_t> content;
+};
+
+// Payloads up to this size are read into memory once; larger ones stream (kDefaultChunk).
+inline constexpr std::size_t kWholeBlobBytes = std::size_t{1} << 20;
+
+class BlobChecker {
+ public:
+  BlobChecker(Storage& storage, std::uint64_t max_size);
+  BlobResult check(const BlobRef& blob, bool decode);
+
+ private:
+  Result<std::size_t> fill(Source& src, std::span<std::uint8_t> into);
+  Status stream_rest(Source& src, std::uint64_t& total);
+  Status replay(const BlobRef& blob, std::uint64_t head_size, bool whole);
+  void classify(const BlobRef& blob, const SidecarText& sidecar, BlobResult& out, ByteView head, bool decode);
+  void check_raw_transfer(const BlobRef& blob, ByteView head, BlobResult& out);
+
+  Storage& storage_;
+  std::uint64_t max_size_;
+  Bytes buf_;  // kWholeBlobBytes, allocated once
+  ProfileReads reads_;
+};
+
+}  // namespace casblob::audit

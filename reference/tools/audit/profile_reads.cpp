@@ -1,0 +1,288 @@
+#include "audit/profile_reads.hpp"
+
+#include <algorithm>
+
+#include "casblob/codecs.hpp"
+#include "casblob/meta.hpp"
+
+namespace casblob::audit {
+namespace {
+
+enum class Family { gzip, lz4, raw };
+
+Family family(Encoding e) {
+  switch (e) {
+    case Encoding::gzip_v1:
+    case Encoding::gzip_nosidecar: return Family::gzip;
+    case Encoding::lz4_v2: return Family::lz4;
+    case Encoding::raw: break;
+  }
+  return Family::raw;
+}
+
+ProfileOutcome error_outcome(const Error& e) {
+  ProfileOutcome o;
+  o.outcome = e.code == Errc::unhandled ? Outcome::unhandled : Outcome::clean_error;
+  o.error = e.label();
+  o.message = e.message;
+  return o;
+}
+
+}  // namespace
+
+struct ProfileReads::Reading {
+  std::vector<std::size_t> profiles;  // indices in kAllProfiles that share this reading
+  bool is_strict = false;
+  std::string candidate;              // "v1", "v2", "raw": a candidate sidecar, read strictly
+  std::optional<Encoding> encoding;   // what the sidecar selected
+  SidecarText sidecar;
+  ReadOptions opts;
+  enum class State { idle, deferred, active, done } state = State::idle;
+  bool failed = false;  // update() returned the verdict: nothing more to feed
+  NullSink sink;
+  std::optional<BlobDecoder> dec;
+  std::optional<Result<DecodeInfo>> result;
+  std::optional<BlobDecoder::Emitted> emitted;
+
+  bool right() const { return result && result->ok(); }
+  void update(ByteView chunk) {
+    if (state != State::active || failed || chunk.empty()) return;
+    failed = !dec->update(chunk).ok();
+  }
+  void finish() {
+    if (state != State::active) return;
+    result = dec->finish();
+    emitted = dec->emitted();
+    state = State::done;
+  }
+};
+
+ProfileReads::ProfileReads() = default;
+ProfileReads::~ProfileReads() = default;
+
+std::size_t ProfileReads::strict_index() const {
+  for (std::size_t i = 0; i < std::size(kAllProfiles); ++i)
+    if (kAllProfiles[i] == Profile::strict) return i;
+  return 0;
+}
+
+ProfileReads::Reading* ProfileReads::strict_reading() {
+  for (auto& r : readings_)
+    if (r->is_strict) return r.get();
+  return nullptr;
+}
+
+void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std::uint64_t max_size, bool decode) {
+  readings_.clear();
+  outcomes_.assign(std::size(kAllProfiles), ProfileOutcome{});
+  strict_enc_.reset();
+  strict_dispatch_error_.reset();
+  proven_as_.reset();
+  key_ = key;
+  max_size_ = max_size;
+  decode_ = decode;
+  candidates_added_ = false;
+  head_ = {};
+  magic_ = Container::empty;
+  for (std::size_t i = 0; i < std::size(kAllProfiles); ++i) {
+    const Profile p = kAllProfiles[i];
+    auto enc = select_encoding(sidecar, p);  // steps 2-7
+    if (!enc) {
+      if (p == Profile::strict) strict_dispatch_error_ = enc.error();
+      outcomes_[i] = error_outcome(enc.error());
+      continue;
+    }
+    if (p != Profile::strict) {
+      auto same = std::find_if(readings_.begin(), readings_.end(),
+                               [&](const auto& r) { return !r->is_strict && r->encoding == *enc; });
+      if (same != readings_.end()) {
+        (*same)->profiles.push_back(i);
+        continue;
+      }
+    }
+    auto r = std::make_unique<Reading>();
+    r->profiles = {i};
+    r->is_strict = p == Profile::strict;
+    r->encoding = *enc;
+    r->sidecar = sidecar;
+    r->opts.profile = p;
+    if (r->is_strict) {
+      strict_enc_ = *enc;
+      r->opts.key = key;  // step 12
+      r->opts.max_size = max_size;
+    }
+    readings_.push_back(std::move(r));
+  }
+}
+
+void ProfileReads::activate(Reading& r) {
+  r.dec.emplace(r.sidecar, r.opts, r.sink);
+  r.state = Reading::State::active;
+  r.update(head_);  // empty during a replay: the caller feeds the whole payload again
+}
+
+void ProfileReads::start(ByteView head, bool whole) {
+  head_ = head;
+  magic_ = detect_container(head.first(std::min(head.size(), kContainerProbeSize)));
+  Reading* strict = strict_reading();
+  if (!decode_) {
+    // Step 8 only: the magic agreement needs the first kContainerProbeSize bytes.
+    if (!strict) return;
+    head_ = head.first(std::min(head.size(), kContainerProbeSize));
+    activate(*strict);
+    if (whole && head.size() < kContainerProbeSize) strict->finish();
+    return;
+  }
+  if (strict) {
+    activate(*strict);
+    if (whole) strict->finish();
+  }
+  plan_after_strict(whole);
+}
+
+void ProfileReads::plan_after_strict(bool strict_final) {
+  Reading* strict = strict_reading();
+  const bool strict_failed = !strict || strict->failed || (strict_final && !strict->right());
+  for (auto& r : readings_) {
+    if (r->is_strict || !r->candidate.empty() || r->state != Reading::State::idle) continue;
+    const bool inferable = strict_enc_ && family(*r->encoding) == family(*strict_enc_) &&
+                           family(*strict_enc_) != Family::lz4;
+    if (inferable && !strict_failed)
+      r->state = Reading::State::deferred;  // right if strict is; read again only if not
+    else
+      activate(*r);
+  }
+  if (strict_failed) add_candidates();
+}
+
+void ProfileReads::add_candidates() {
+  if (candidates_added_) return;
+  candidates_added_ = true;
+  const std::optional<Family> fam = strict_enc_ ? std::optional(family(*strict_enc_)) : std::nullopt;
+  auto add = [&](const char* name, bool raw, int version) {
+    auto r = std::make_unique<Reading>();
+    r->candidate = name;
+    r->sidecar = emit_meta(raw, version);
+    r->opts.key = key_;
+    r->opts.max_size = max_size_;
+    readings_.push_back(std::move(r));
+    activate(*readings_.back());
+  };
+  const bool lz4_magic = magic_ == Container::lz4_frame || magic_ == Container::lz4_skippable;
+  if (magic_ == Container::gzip && fam != Family::gzip) add("v1", false, 1);
+  if (lz4_magic && fam != Family::lz4 && lz4_available()) add("v2", false, 2);
+  if (fam != Family::raw) add("raw", true, 1);
+}
+
+void ProfileReads::update(ByteView chunk) {
+  for (auto& r : readings_) r->update(chunk);
+}
+
+bool ProfileReads::wants_more() const {
+  if (!decode_) return false;
+  for (const auto& r : readings_)
+    if (r->state == Reading::State::active && !r->failed) return true;
+  return false;
+}
+
+void ProfileReads::finish() {
+  if (!decode_) {
+    // Metadata level: only a step-8 verdict counts; nothing else was read.
+    Reading* strict = strict_reading();
+    if (strict && strict->state == Reading::State::active && strict->failed) strict->finish();
+    resolve();
+    return;
+  }
+  for (auto& r : readings_) r->finish();
+  resolve();
+}
+
+bool ProfileReads::needs_replay() const {
+  if (!decode_) return false;
+  const Reading* strict = nullptr;
+  for (const auto& r : readings_)
+    if (r->is_strict) strict = r.get();
+  if (strict && strict->right()) return false;
+  if (!candidates_added_) return true;
+  for (const auto& r : readings_)
+    if (r->state == Reading::State::deferred) return true;
+  return false;
+}
+
+void ProfileReads::start_replay() {
+  head_ = {};
+  for (auto& r : readings_)
+    if (r->state == Reading::State::deferred) activate(*r);
+  add_candidates();
+}
+
+void ProfileReads::resolve() {
+  const Reading* strict = strict_reading();
+  const bool strict_right = strict && strict->right();
+  for (const auto& r : readings_) {
+    if (!r->candidate.empty()) {
+      if (r->right() && !proven_as_) proven_as_ = r->candidate;
+      continue;
+    }
+    for (std::size_t i : r->profiles) {
+      ProfileOutcome o;
+      if (r->state == Reading::State::deferred) {
+        if (strict_right) {
+          o.outcome = Outcome::right;
+          o.decoded_size = (*strict->result)->decoded_size;
+          o.inferred = true;
+        }
+      } else if (r->result) {
+        if (r->result->ok()) {
+          o.outcome = (*r->result)->sha1 == key_ ? Outcome::right : Outcome::wrong_bytes;
+          o.decoded_size = (*r->result)->decoded_size;
+        } else {
+          o = error_outcome(r->result->error());
+        }
+      }
+      outcomes_[i] = o;
+    }
+  }
+}
+
+const std::vector<ProfileOutcome>& ProfileReads::outcomes() const { return outcomes_; }
+
+const Error* ProfileReads::strict_error() const {
+  if (strict_dispatch_error_) return &*strict_dispatch_error_;
+  for (const auto& r : readings_)
+    if (r->is_strict && r->result && !r->result->ok()) return &r->result->error();
+  return nullptr;
+}
+
+std::optional<Encoding> ProfileReads::strict_encoding() const { return strict_enc_; }
+
+bool ProfileReads::strict_content_matches_key() const {
+  for (const auto& r : readings_) {
+    if (!r->is_strict || !r->result || r->result->ok() || !r->emitted) continue;
+    const Error& e = r->result->error();
+    const bool trailer = e.code == Errc::corrupt && (e.detail == Detail::checksum || e.detail == Detail::size_mismatch);
+    return trailer && r->emitted->sha1 == key_;
+  }
+  return false;
+}
+
+std::optional<std::uint64_t> ProfileReads::content_size() const {
+  for (std::size_t i = 0; i < outcomes_.size(); ++i)
+    if (outcomes_[i].outcome == Outcome::right && (i == strict_index() || !outcomes_[i].inferred))
+      return outcomes_[i].decoded_size;
+  for (const auto& r : readings_)
+    if (!r->candidate.empty() && r->right()) return (*r->result)->decoded_size;
+  return std::nullopt;
+}
+
+std::string ProfileReads::candidate_errors() const {
+  std::string out;
+  for (const auto& r : readings_) {
+    if (r->candidate.empty() || !r->result || r->result->ok()) continue;
+    if (!out.empty()) out += ", ";
+    out += "as " + r->candidate + ": " + r->result->error().label();
+  }
+  return out;
+}
+
+}  // namespace casblob::audit

@@ -1,0 +1,92 @@
+// One payload read under every reader profile of the library (kAllProfiles) from the same
+// bytes, plus the "candidate" readings that prove what a damaged blob really is.
+//
+// Profiles whose sidecar dispatch (spec 6.1 steps 1-7, select_encoding) selects the same
+// decoder share one reading. A modelled profile whose decoder family (gzip or raw) is the one
+// strict reads is not decoded at all when strict reads the blob right: every option in which
+// Python's gzip model differs from strict (GzipReadOptions::python_compatible: empty input,
+// FHCRC not checked, reserved FLG bits ignored) only accepts what strict rejects, and the
+// modelled readers skip steps 8, 11 and 12, so on a payload strict accepts they produce the
+// same bytes (also asserted by fuzz/decode_blob_fuzzer.cpp, and property-tested by
+// tests/audit against decode_blob under each profile). lz4 has no such rule (python-lz4
+// stops after the first frame), so a v2 blob is read by strict and by the v2 reader.
+//
+// Small payloads are read once into memory and every reading that turns out to be needed
+// runs on those bytes. Large ones stream: strict and the readings known to be needed run per
+// chunk; only when strict fails is a second pass needed (needs_replay) for the rest.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/report.hpp"
+#include "casblob/experimental/container.hpp"
+#include "casblob/reader.hpp"
+
+namespace casblob::audit {
+
+struct ProfileOutcome {
+  Outcome outcome = Outcome::not_read;
+  std::string error;           // label of a clean or unhandled error ("corrupt/checksum")
+  std::string message;         // its message
+  std::uint64_t decoded_size = 0;
+  bool inferred = false;       // from strict's reading (see above), not decoded again
+};
+
+class ProfileReads {
+ public:
+  ProfileReads();
+  ~ProfileReads();
+
+  // Steps 1-7 under every profile. `decode` false: dispatch and the magic check only
+  // (--level metadata, or a blob outside --sample).
+  void begin(const SidecarText& sidecar, const std::string& key, std::uint64_t max_size, bool decode);
+  // The first bytes of the payload (`whole`: all of it). Decides what this pass reads.
+  void start(ByteView head, bool whole);
+  void update(ByteView chunk);  // the bytes after the head, in order
+  bool wants_more() const;      // some reading of this pass is still running
+  void finish();
+  // After finish(): strict failed and readings it could not be inferred for are still to run.
+  // start_replay(); update() with the whole payload again; finish().
+  bool needs_replay() const;
+  void start_replay();
+
+  // Results, after finish().
+  std::size_t strict_index() const;                     // in kAllProfiles
+  const std::vector<ProfileOutcome>& outcomes() const;  // kAllProfiles order
+  const Error* strict_error() const;                    // null when strict read right
+  std::optional<Encoding> strict_encoding() const;      // what strict's dispatch selected
+  // The SHA-1 of what strict emitted before it failed equals the key (badChecksumContentOk).
+  bool strict_content_matches_key() const;
+  std::optional<std::uint64_t> content_size() const;  // from a right reading
+  Container magic() const { return magic_; }
+  // A sidecar that would make the payload read as its key ("v1", "v2", "raw"), when strict
+  // does not read it right and one does (spec R-FWD-5: repair's proof).
+  const std::optional<std::string>& proven_as() const { return proven_as_; }
+  // The reading as a candidate gave, when it ran and failed (for messages).
+  std::string candidate_errors() const;
+
+ private:
+  struct Reading;
+  void activate(Reading& r);
+  void feed(ByteView chunk);
+  void plan_after_strict(bool strict_final);
+  void add_candidates();
+  void resolve();
+  Reading* strict_reading();
+
+  std::vector<std::unique_ptr<Reading>> readings_;
+  std::vector<ProfileOutcome> outcomes_;
+  std::optional<Encoding> strict_enc_;
+  std::optional<Error> strict_dispatch_error_;
+  std::string key_;
+  std::uint64_t max_size_ = 0;
+  bool decode_ = true, candidates_added_ = false;
+  Container magic_ = Container::empty;
+  std::optional<std::string> proven_as_;
+  ByteView head_;
+};
+
+}  // namespace casblob::audit

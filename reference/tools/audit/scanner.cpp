@@ -1,0 +1,571 @@
+#include "audit/scanner.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
+#include <thread>
+
+#include "audit/blob_check.hpp"
+#include "audit/layout.hpp"
+#include "audit/readers_table.hpp"
+#include "audit/task_index.hpp"
+#include "casblob/codecs.hpp"
+
+namespace casblob::audit {
+namespace {
+
+using Key20 = std::array<std::uint8_t, 20>;
+
+Key20 key20(std::string_view hex) {
+  Key20 k{};
+  auto v = [](char c) { return static_cast<std::uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
+  for (std::size_t i = 0; i < 20; ++i) k[i] = static_cast<std::uint8_t>(v(hex[2 * i]) << 4 | v(hex[2 * i + 1]));
+  return k;
+}
+
+std::string hex(const Key20& k) { return to_hex(ByteView(k.data(), k.size())); }
+
+std::string basename(std::string_view path) {
+  auto slash = path.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// A present blob, for reachability and space per run.
+struct KeyRecord {
+  Key20 key;
+  std::uint64_t stored = 0, content = 0;
+  bool content_known = false, raw = false;
+  std::int64_t mtime_ns = 0;
+};
+
+// One reference of a task index to a key of this shard.
+struct RefRecord {
+  Key20 key;
+  std::uint32_t run = 0;    // index in FlowState::runs
+  std::uint32_t index = 0;  // index in FlowState::index_paths
+};
+
+struct FlowState {
+  std::string name;
+  std::vector<std::string> runs;
+  std::vector<KeyRecord> keys;
+  std::vector<RefRecord> refs;
+  std::vector<std::string> index_paths;
+  std::size_t units = 0, units_done = 0;
+  bool index_incomplete = false;  // a task index or a run folder could not be read
+};
+
+struct Unit {
+  enum class Kind { blobs, runs } kind = Kind::blobs;
+  std::size_t flow = 0;
+  std::string name;  // <kk> or run id
+  std::uint32_t run = 0;
+};
+
+// What a worker accumulates for one unit, merged into the report when the unit is done.
+struct UnitResult {
+  Counts counts;
+  std::map<std::string, SpaceRow> by_encoding;
+  SpaceRow flow_space;
+  std::vector<ReaderRow> readers = make_reader_rows();
+  std::vector<Finding> findings;
+  std::vector<KeyRecord> keys;
+  std::vector<RefRecord> refs;
+  std::vector<std::string> index_paths;
+  std::uint64_t task_indexes = 0;
+  bool incomplete = false, index_incomplete = false;
+};
+
+class Audit {
+ public:
+  Audit(Storage& storage, const AuditOptions& opts) : storage_(storage), opts_(opts) {}
+  Result<AuditReport> run();
+
+ private:
+  Status discover();
+  void work();
+  void blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out);
+  void run_unit(const Unit& u, UnitResult& out);
+  void read_task_index(const Unit& u, const ObjectInfo& obj, UnitResult& out);
+  void merge(const Unit& u, UnitResult&& res);
+  void resolve_reachability(FlowState& flow);
+  // Skip list and severity overrides; false when the finding is dropped.
+  bool admit(Finding& f, Counts& counts) const;
+  Finding file_finding(FindingId id, std::string_view flow, const ObjectInfo& obj, std::string message) const;
+  bool stopped() const { return opts_.stop && opts_.stop->load(std::memory_order_relaxed); }
+
+  Storage& storage_;
+  const AuditOptions& opts_;
+  AuditReport report_;
+  std::vector<FlowState> flows_;
+  std::vector<Unit> units_;
+  std::vector<Finding> early_;  // findings of the discovery (root and data folders)
+  std::atomic<std::size_t> next_{0};
+  std::atomic<std::uint64_t> objects_{0}, bytes_{0}, units_done_{0};
+  std::mutex mu_;
+  std::int64_t now_ns_ = 0;
+};
+
+Finding Audit::file_finding(FindingId id, std::string_view flow, const ObjectInfo& obj, std::string message) const {
+  Finding f;
+  f.id = id;
+  f.severity = info(id).severity;
+  f.flow = std::string(flow);
+  f.path = obj.path;
+  f.message = std::move(message);
+  f.size = obj.type == ObjectInfo::Type::file ? obj.size : 0;
+  f.mtime_ns = obj.mtime_ns;
+  return f;
+}
+
+bool Audit::admit(Finding& f, Counts& counts) const {
+  if ((!f.key.empty() && opts_.skip_keys.count(f.key)) || opts_.ignore.count(f.id)) {
+    ++counts.skipped;
+    return false;
+  }
+  if (auto it = opts_.severity.find(f.id); it != opts_.severity.end()) f.severity = it->second;
+  return true;
+}
+
+Status Audit::discover() {
+  std::vector<ObjectInfo> root;
+  Status listed = storage_.list("", [&](const ObjectInfo& o) {
+    root.push_back(o);
+    return Status{};
+  });
+  if (!listed.ok()) {
+    if (listed.code() == Errc::not_found) return Error(Errc::not_found, "not a Metaflow datastore: " + listed.error().message);
+    return listed;
+  }
+  std::sort(root.begin(), root.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  const bool first_shard = opts_.shard.index == 1;  // findings outside any <kk>: reported once
+  std::vector<std::string> names;
+  for (const auto& o : root) {
+    if (!check_flow_name(o.path).ok()) continue;
+    if (o.type == ObjectInfo::Type::other) {
+      if (first_shard) early_.push_back(file_finding(FindingId::specialFile, o.path, o, "a flow folder that is a symbolic link or special file: refused"));
+      continue;
+    }
+    if (o.type != ObjectInfo::Type::directory) continue;
+    auto data = storage_.stat(cas_prefix(o.path));
+    if (data && data->type == ObjectInfo::Type::directory) names.push_back(o.path);
+  }
+  if (!opts_.flows.empty()) {
+    for (const auto& f : opts_.flows) {
+      if (Status s = check_flow_name(f); !s.ok()) return s;
+      if (std::find(names.begin(), names.end(), f) == names.end())
+        return Error(Errc::not_found, "no flow " + f + " (no " + f + "/data folder) in " + storage_.url());
+    }
+    names = opts_.flows;
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+  }
+  if (names.empty()) {
+    std::string hint;
+    for (const auto& o : root)
+      if (o.path == ".metaflow" && o.type == ObjectInfo::Type::directory) hint = " (did you mean " + storage_.url() + "/.metaflow?)";
+    if (root.size() > 0 && std::all_of(root.begin(), root.end(), [](const auto& o) { return is_shard_name(o.path); }))
+      hint = " (this looks like a CAS prefix <Flow>/data: give the datastore root, two levels up)";
+    return Error(Errc::not_found, "not a Metaflow datastore: no <Flow>/data folder in " + storage_.url() + hint);
+  }
+
+  for (const auto& flow : names) {
+    FlowState fs;
+    fs.name = flow;
+    const std::size_t fi = flows_.size();
+    std::vector<ObjectInfo> shards;
+    Status s = storage_.list(cas_prefix(flow), [&](const ObjectInfo& o) {
+      shards.push_back(o);
+      return Status{};
+    });
+    if (!s.ok()) {
+      if (first_shard) early_.push_back(file_finding(FindingId::unreadable, flow, ObjectInfo{cas_prefix(flow)}, s.error().message));
+      report_.complete = false;
+    }
+    std::sort(shards.begin(), shards.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    for (const auto& o : shards) {
+      const std::string kk = basename(o.path);
+      if (o.type == ObjectInfo::Type::directory && is_shard_name(kk)) {
+        if (opts_.shard.contains(shard_number(kk))) units_.push_back({Unit::Kind::blobs, fi, kk, 0});
+      } else if (first_shard) {
+        early_.push_back(file_finding(o.type == ObjectInfo::Type::other ? FindingId::specialFile : FindingId::strayFile, flow, o,
+                                      o.type == ObjectInfo::Type::other ? "not a regular file or folder: refused"
+                                                                        : "not a <kk> folder of the CAS prefix"));
+      }
+    }
+    std::vector<ObjectInfo> runs;
+    s = storage_.list(flow, [&](const ObjectInfo& o) {
+      if (o.type == ObjectInfo::Type::directory) runs.push_back(o);
+      return Status{};
+    });
+    if (!s.ok()) fs.index_incomplete = true;
+    std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    for (const auto& o : runs) {
+      const std::string run = basename(o.path);
+      if (run == "data" || is_metadata_dir(run)) continue;
+      units_.push_back({Unit::Kind::runs, fi, run, static_cast<std::uint32_t>(fs.runs.size())});
+      fs.runs.push_back(run);
+    }
+    flows_.push_back(std::move(fs));
+    report_.flows.push_back(flow);
+  }
+  // Task indexes first: they are few and small, and a worker that takes the last big <kk>
+  // unit should not leave the other waiting on index units.
+  std::stable_sort(units_.begin(), units_.end(), [](const Unit& a, const Unit& b) { return a.kind > b.kind; });
+  for (const auto& u : units_) ++flows_[u.flow].units;
+  return {};
+}
+
+void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
+  const FlowState& flow = flows_[u.flow];
+  const std::string dir = cas_prefix(flow.name) + "/" + u.name;
+  std::vector<ObjectInfo> entries;
+  Status s = storage_.list(dir, [&](const ObjectInfo& o) {
+    entries.push_back(o);
+    return Status{};
+  });
+  if (!s.ok()) {
+    if (s.code() == Errc::not_found) return;  // removed since the data folder was listed
+    out.findings.push_back(file_finding(FindingId::unreadable, flow.name, ObjectInfo{dir}, s.error().message));
+    out.incomplete = true;
+    return;
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  std::vector<std::string> blob_keys;
+  std::vector<std::pair<std::string, const ObjectInfo*>> blobs, sidecars;
+  for (const auto& o : entries) {
+    ++out.counts.entries;
+    const std::string name = basename(o.path);
+    if (o.type == ObjectInfo::Type::other) {
+      out.findings.push_back(file_finding(FindingId::specialFile, flow.name, o, "a symbolic link, FIFO, device or socket in a CAS folder: refused, not read"));
+      continue;
+    }
+    if (o.type == ObjectInfo::Type::directory) {
+      out.findings.push_back(file_finding(FindingId::strayFile, flow.name, o, "a folder inside a <kk> folder"));
+      continue;
+    }
+    std::string key;
+    switch (classify_entry(name, u.name, &key)) {
+      case EntryKind::blob: blobs.emplace_back(key, &o); break;
+      case EntryKind::sidecar: sidecars.emplace_back(key, &o); break;
+      case EntryKind::temp:
+        out.findings.push_back(file_finding(FindingId::tempLeftover, flow.name, o,
+                                            name.find(kTempMarker) != std::string::npos
+                                                ? "a casblob temporary file (an interrupted put or repair)"
+                                                : "a Metaflow LocalStorage temporary file (an interrupted save_bytes)"));
+        break;
+      case EntryKind::stray:
+        out.findings.push_back(file_finding(FindingId::strayFile, flow.name, o, describe_stray(name, u.name)));
+        break;
+    }
+  }
+  for (const auto& [key, o] : sidecars) {
+    const bool has_blob = std::binary_search(blobs.begin(), blobs.end(), std::pair<std::string, const ObjectInfo*>{key, nullptr},
+                                             [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (!has_blob) {
+      Finding f = file_finding(FindingId::orphanSidecar, flow.name, *o, "a sidecar without its payload");
+      f.key = key;
+      out.findings.push_back(std::move(f));
+    }
+  }
+  for (const auto& [key, o] : blobs) {
+    if (stopped()) {
+      out.incomplete = true;
+      return;
+    }
+    const bool decode = opts_.level == Level::data && opts_.sample.contains(key);
+    BlobResult res = checker.check(BlobRef{flow.name, key, o->path, *o}, decode);
+    ++out.counts.blobs;
+    out.counts.sidecars += res.has_sidecar;
+    out.counts.decoded += res.decoded && !res.unreadable;
+    out.counts.bytes_read += res.bytes_read;
+    SpaceRow one;
+    one.blobs = 1;
+    one.stored = res.stored;
+    if (res.content) one.content = *res.content, one.content_blobs = 1;
+    out.flow_space.add(one);
+    out.by_encoding[res.unreadable ? "unreadable" : res.encoding].add(one);
+    if (!res.outcomes.empty() && !res.unreadable) count_blob(out.readers, res.outcomes);
+    for (auto& f : res.findings) out.findings.push_back(std::move(f));
+    KeyRecord rec;
+    rec.key = key20(key);
+    rec.stored = res.stored;
+    rec.content = res.content.value_or(0);
+    rec.content_known = res.content.has_value();
+    rec.raw = res.raw;
+    rec.mtime_ns = o->mtime_ns;
+    out.keys.push_back(rec);
+    objects_.fetch_add(1, std::memory_order_relaxed);
+    bytes_.fetch_add(res.stored, std::memory_order_relaxed);
+  }
+}
+
+void Audit::read_task_index(const Unit& u, const ObjectInfo& obj, UnitResult& out) {
+  const FlowState& flow = flows_[u.flow];
+  auto fail = [&](FindingId id, const std::string& msg) {
+    out.findings.push_back(file_finding(id, flow.name, obj, msg));
+    out.index_incomplete = true;
+  };
+  if (obj.size > kMaxTaskIndexBytes) return fail(FindingId::taskIndexInvalid, "larger than " + std::to_string(kMaxTaskIndexBytes) + " bytes");
+  auto src = storage_.open(obj.path);
+  if (!src) return fail(FindingId::unreadable, src.error().message);
+  std::string text;
+  text.resize(static_cast<std::size_t>(obj.size) + 1);
+  std::size_t n = 0;
+  for (;;) {
+    if (n == text.size()) text.resize(std::min<std::size_t>(text.size() * 2, kMaxTaskIndexBytes + 1));
+    auto r = (*src)->read(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(text.data()) + n, text.size() - n));
+    if (!r) return fail(FindingId::unreadable, r.error().message);
+    if (*r == 0) break;
+    n += *r;
+    if (n > kMaxTaskIndexBytes) return fail(FindingId::taskIndexInvalid, "larger than " + std::to_string(kMaxTaskIndexBytes) + " bytes");
+  }
+  text.resize(n);
+  ++out.counts.task_indexes;
+  ++out.task_indexes;
+  auto index = parse_task_index(text);
+  if (!index) return fail(FindingId::taskIndexInvalid, index.error().message);
+  const auto idx = static_cast<std::uint32_t>(out.index_paths.size());
+  out.index_paths.push_back(obj.path);
+  for (const auto& key : index->keys) {
+    if (!opts_.shard.contains(shard_number(key))) continue;
+    ++out.counts.references;
+    out.refs.push_back({key20(key), u.run, idx});
+  }
+}
+
+void Audit::run_unit(const Unit& u, UnitResult& out) {
+  const FlowState& flow = flows_[u.flow];
+  const bool first_shard = opts_.shard.index == 1;
+  // <run>/<step>/<task>/<attempt>.data.json; _meta folders hold local metadata, not tasks.
+  std::vector<std::string> dirs = {flow.name + "/" + u.name};
+  for (int depth = 0; depth < 3 && !dirs.empty(); ++depth) {
+    std::vector<std::string> next;
+    for (const auto& dir : dirs) {
+      if (stopped()) {
+        out.incomplete = out.index_incomplete = true;
+        return;
+      }
+      std::vector<ObjectInfo> entries;
+      Status s = storage_.list(dir, [&](const ObjectInfo& o) {
+        entries.push_back(o);
+        return Status{};
+      });
+      if (!s.ok()) {
+        if (first_shard) out.findings.push_back(file_finding(FindingId::unreadable, flow.name, ObjectInfo{dir}, s.error().message));
+        out.index_incomplete = true;
+        continue;
+      }
+      std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+      for (const auto& o : entries) {
+        const std::string name = basename(o.path);
+        if (depth < 2 && o.type == ObjectInfo::Type::directory && !is_metadata_dir(name)) next.push_back(o.path);
+        if (depth == 2 && o.type == ObjectInfo::Type::file && is_task_index_name(name)) read_task_index(u, o, out);
+      }
+    }
+    dirs = std::move(next);
+  }
+  if (!first_shard) {
+    // Index findings are about files outside any <kk>: one shard reports them.
+    std::erase_if(out.findings, [](const Finding& f) { return f.id == FindingId::taskIndexInvalid; });
+  }
+}
+
+void Audit::merge(const Unit& u, UnitResult&& res) {
+  std::vector<Finding> admitted;
+  Counts counts = res.counts;
+  for (auto& f : res.findings)
+    if (admit(f, counts)) admitted.push_back(std::move(f));
+  std::lock_guard lock(mu_);
+  FlowState& flow = flows_[u.flow];
+  report_.counts.add(counts);
+  if (u.kind == Unit::Kind::blobs) {
+    report_.by_flow[flow.name].add(res.flow_space);
+    report_.total.add(res.flow_space);
+    for (const auto& [enc, row] : res.by_encoding) {
+      report_.by_encoding[enc].add(row);
+      report_.by_flow_encoding[flow.name][enc].add(row);
+    }
+    add_rows(report_.readers, res.readers);
+    flow.keys.insert(flow.keys.end(), res.keys.begin(), res.keys.end());
+  } else {
+    const auto base = static_cast<std::uint32_t>(flow.index_paths.size());
+    for (auto& r : res.refs) r.index += base;
+    flow.refs.insert(flow.refs.end(), res.refs.begin(), res.refs.end());
+    flow.index_paths.insert(flow.index_paths.end(), std::make_move_iterator(res.index_paths.begin()),
+                            std::make_move_iterator(res.index_paths.end()));
+    report_.by_run[flow.name + "/" + u.name].task_indexes += res.task_indexes;
+  }
+  if (res.incomplete) report_.complete = false;
+  if (res.index_incomplete) flow.index_incomplete = true;
+  if (!res.incomplete) ++flow.units_done;
+  if (opts_.on_finding)
+    for (const auto& f : admitted) opts_.on_finding(f);
+  for (auto& f : admitted) report_.findings.push_back(std::move(f));
+}
+
+void Audit::work() {
+  BlobChecker checker(storage_, opts_.max_size);
+  for (;;) {
+    if (stopped()) return;
+    const std::size_t i = next_.fetch_add(1);
+    if (i >= units_.size()) return;
+    UnitResult res;
+    if (units_[i].kind == Unit::Kind::blobs)
+      blob_unit(units_[i], checker, res);
+    else
+      run_unit(units_[i], res);
+    merge(units_[i], std::move(res));
+    units_done_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void Audit::resolve_reachability(FlowState& flow) {
+  auto by_key = [](const auto& a, const auto& b) { return a.key < b.key; };
+  std::sort(flow.keys.begin(), flow.keys.end(), by_key);
+  std::sort(flow.refs.begin(), flow.refs.end(), [](const RefRecord& a, const RefRecord& b) {
+    return std::tie(a.key, a.run, a.index) < std::tie(b.key, b.run, b.index);
+  });
+  // Interrupted: some keys or references were never listed, so neither absence is known.
+  if (flow.units_done != flow.units) {
+    report_.reachability_unknown.push_back(flow.name);
+    return;
+  }
+  // An unreadable task index hides references: nothing is known to be unreferenced then.
+  const bool known = !flow.index_incomplete;
+  if (!known) report_.reachability_unknown.push_back(flow.name);
+  Counts counts;
+  auto emit = [&](Finding f) {
+    if (!admit(f, counts)) return;
+    if (opts_.on_finding) opts_.on_finding(f);
+    report_.findings.push_back(std::move(f));
+  };
+  // References from flow.refs[r] on to another key are to one absent key: one finding.
+  auto dangling = [&](std::size_t& r) {
+    const Key20 missing = flow.refs[r].key;
+    const std::string& where = flow.index_paths[flow.refs[r].index];
+    std::size_t n = 0;
+    for (; r < flow.refs.size() && flow.refs[r].key == missing; ++r) ++n;
+    Finding f;
+    f.id = FindingId::danglingReference;
+    f.severity = info(f.id).severity;
+    f.flow = flow.name;
+    f.key = hex(missing);
+    f.path = object_path(cas_prefix(flow.name), f.key);
+    f.message = "referred to by " + std::to_string(n) + " artifact" + (n == 1 ? "" : "s") + " (first in " + where + ") but absent";
+    emit(std::move(f));
+  };
+  std::size_t r = 0;
+  for (const KeyRecord& k : flow.keys) {
+    while (r < flow.refs.size() && flow.refs[r].key < k.key) dangling(r);
+    std::vector<std::uint32_t> runs;
+    for (; r < flow.refs.size() && flow.refs[r].key == k.key; ++r)
+      if (runs.empty() || runs.back() != flow.refs[r].run) runs.push_back(flow.refs[r].run);
+    SpaceRow one;
+    one.blobs = 1;
+    one.stored = k.stored;
+    if (k.content_known) one.content = k.content, one.content_blobs = 1;
+    for (std::uint32_t run : runs) {
+      RunSpace& rs = report_.by_run[flow.name + "/" + flow.runs[run]];
+      rs.referenced.add(one);
+      if (runs.size() == 1) rs.exclusive.add(one);
+    }
+    if (runs.empty() && known) {
+      Finding f;
+      f.id = FindingId::unreferenced;
+      f.severity = info(f.id).severity;
+      f.flow = flow.name;
+      f.key = hex(k.key);
+      f.path = object_path(cas_prefix(flow.name), f.key);
+      f.size = k.stored;
+      f.mtime_ns = k.mtime_ns;
+      f.message = k.raw ? "no task index refers to this raw blob (save_data: code packages and metadata tarballs are referred to from run metadata)"
+                        : "no task index refers to this blob";
+      if (!k.raw && k.mtime_ns < now_ns_ - opts_.grace_ns && !opts_.skip_keys.count(f.key))
+        report_.gc.push_back({f.flow, f.key, f.path, f.size, f.mtime_ns});
+      emit(std::move(f));
+    }
+  }
+  while (r < flow.refs.size()) dangling(r);
+  report_.counts.skipped += counts.skipped;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+Result<AuditReport> Audit::run() {
+  if (opts_.shard.count < 1 || opts_.shard.count > 256 || opts_.shard.index < 1 || opts_.shard.index > opts_.shard.count)
+    return Error(Errc::usage, "--shard K/N needs 1 <= K <= N <= 256");
+  if (!(opts_.sample.fraction > 0.0) || opts_.sample.fraction > 1.0) return Error(Errc::usage, "--sample must be in (0, 1]");
+  const auto t0 = std::chrono::steady_clock::now();
+  now_ns_ = opts_.now_ns ? opts_.now_ns
+                         : std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  report_.root = storage_.url();
+  report_.level = opts_.level;
+  report_.shard = opts_.shard;
+  report_.sample = opts_.sample;
+  report_.max_size = opts_.max_size;
+  report_.grace_ns = opts_.grace_ns;
+  report_.started = utc_now();
+  report_.lz4_available = lz4_available();
+  report_.readers = make_reader_rows();
+  CASBLOB_TRY(discover());
+  Counts early_counts;
+  for (auto& f : early_)
+    if (admit(f, early_counts)) {
+      if (opts_.on_finding) opts_.on_finding(f);
+      report_.findings.push_back(std::move(f));
+    }
+  report_.counts.add(early_counts);
+
+  unsigned jobs = opts_.jobs ? opts_.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(units_.size(), 1)));
+  report_.jobs = jobs;
+  std::vector<std::thread> workers;
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  std::size_t running = jobs;
+  for (unsigned i = 0; i < jobs; ++i)
+    workers.emplace_back([&] {
+      work();
+      std::lock_guard lock(done_mu);
+      --running;
+      done_cv.notify_all();
+    });
+  {
+    std::unique_lock lock(done_mu);
+    while (running > 0) {
+      done_cv.wait_for(lock, std::chrono::milliseconds(200));
+      if (opts_.on_progress) {
+        Progress p{objects_.load(), bytes_.load(), units_done_.load(), units_.size()};
+        lock.unlock();
+        opts_.on_progress(p);
+        lock.lock();
+      }
+    }
+  }
+  for (auto& w : workers) w.join();
+  if (units_done_.load() < units_.size()) report_.complete = false;
+  report_.interrupted = stopped();
+  for (auto& flow : flows_) resolve_reachability(flow);
+  std::sort(report_.findings.begin(), report_.findings.end(), finding_less);
+  std::sort(report_.gc.begin(), report_.gc.end(), [](const GcEntry& a, const GcEntry& b) { return std::tie(a.flow, a.key) < std::tie(b.flow, b.key); });
+  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return std::move(report_);
+}
+
+}  // namespace
+
+Result<AuditReport> run_audit(Storage& storage, const AuditOptions& opts) {
+  Audit audit(storage, opts);
+  return audit.run();
+}
+
+}  // namespace casblob::audit
