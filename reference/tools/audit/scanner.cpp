@@ -38,6 +38,7 @@ struct KeyRecord {
   Key20 key;
   std::uint64_t stored = 0, content = 0;
   bool content_known = false, raw = false;
+  bool gc_ok = false;  // a gc candidate when unreferenced: readable, not raw, nothing wrong with it
   std::int64_t mtime_ns = 0;
 };
 
@@ -296,6 +297,10 @@ void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
     rec.content = res.content.value_or(0);
     rec.content_known = res.content.has_value();
     rec.raw = res.raw;
+    // A damaged blob is for repair or quarantine, never for gc; raw blobs (code packages) are
+    // referred to from run metadata, which the audit does not read.
+    rec.gc_ok = !res.raw && !res.unreadable &&
+                std::none_of(res.findings.begin(), res.findings.end(), [](const Finding& f) { return info(f.id).severity != Severity::info; });
     rec.mtime_ns = o->mtime_ns;
     out.keys.push_back(rec);
     objects_.fetch_add(1, std::memory_order_relaxed);
@@ -484,7 +489,7 @@ void Audit::resolve_reachability(FlowState& flow) {
       f.mtime_ns = k.mtime_ns;
       f.message = k.raw ? "no task index refers to this raw blob (save_data: code packages and metadata tarballs are referred to from run metadata)"
                         : "no task index refers to this blob";
-      if (!k.raw && k.mtime_ns < now_ns_ - opts_.grace_ns && !opts_.skip_keys.count(f.key))
+      if (k.gc_ok && k.mtime_ns < now_ns_ - opts_.grace_ns && !opts_.skip_keys.count(f.key))
         report_.gc.push_back({f.flow, f.key, f.path, f.size, f.mtime_ns});
       emit(std::move(f));
     }
