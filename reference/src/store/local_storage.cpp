@@ -66,7 +66,9 @@ Error read_only_error(std::string_view what) {
 // Opens the directory `rel` ("" = the root) beneath the root, creating missing components
 // (mode 0777 minus the umask) when `create`.
 Result<Fd> open_dir_beneath(int root_fd, const std::string& root, std::string_view rel, bool create) {
-  Fd dir(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
+  // A new open file description of the root, not a dup: a dup shares the directory offset,
+  // so a second listing of the root (or two threads listing it) would start at its end.
+  Fd dir(::openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) return detail::os_error("cannot open", root, errno, Errc::io_error);
   std::string shown = root;
   std::size_t i = 0;

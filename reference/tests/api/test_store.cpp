@@ -345,3 +345,23 @@ TEST_CASE("LocalStorage lists entries with their types and refuses paths that le
     CHECK(s.storage->stat(bad).error().code == Errc::usage);
   CHECK(s.storage->list("F/nothing", [](const ObjectInfo&) { return Status{}; }).code() == Errc::not_found);
 }
+
+TEST_CASE("LocalStorage lists its root alike every time, from any thread (audit walks it more than once)", "[store]") {
+  TempDir t;
+  fs::create_directories(t.path / "FlowA" / "data");
+  fs::create_directories(t.path / "FlowB");
+  auto st = LocalStorage::open(t.path.string(), {.read_only = true});
+  REQUIRE(st.ok());
+  auto names = [&] {
+    std::vector<std::string> out;
+    REQUIRE((*st)->list("", [&](const ObjectInfo& o) {
+                   out.push_back(o.path);
+                   return Status{};
+                 }).ok());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const std::vector<std::string> want = {"FlowA", "FlowB"};
+  CHECK(names() == want);
+  CHECK(names() == want);  // a listing that shared the root descriptor's offset came back empty
+}

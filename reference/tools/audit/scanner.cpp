@@ -7,6 +7,8 @@
 #include <ctime>
 #include <mutex>
 #include <thread>
+#include <cstdio>
+#include <cstdlib>
 
 #include "audit/blob_check.hpp"
 #include "audit/layout.hpp"
