@@ -192,14 +192,15 @@ struct ScanOpts {
 void add_scan_options(CLI::App* cmd, ScanOpts& o) {
   cmd->add_option("--level", o.level, "metadata (list, stat, sidecar, first bytes) or data (default: full strict decode, every profile)")
       ->check(CLI::IsMember({"metadata", "data"}));
-  cmd->add_option("--flow", o.flows, "Audit only this flow (repeatable)");
+  cmd->add_option("--flow", o.flows, "Audit only this flow (repeatable)")->allow_extra_args(false);
   cmd->add_option("--jobs", o.jobs, "Worker threads (default: the cores)");
   cmd->add_option("--shard", o.shard, "K/N: audit only the K-th of N slices of the 256 <kk> prefixes (join with audit-merge)");
   cmd->add_option("--sample", o.sample, "Decode only a deterministic subset of keys: a fraction or N% (--level data)");
   cmd->add_option("--sample-seed", o.sample_seed, "Which subset --sample takes (default 0)");
   cmd->add_option("--max-size", o.max_size, "strict's limit on decoded size in bytes (default 4 GiB)");
   cmd->add_option("--skip-list", o.skip_list, "File of keys (one per line, # comments) to report nothing for");
-  cmd->add_option("--severity", o.severity, "ID=LEVEL: change a finding's severity (error, warning, info, ignore); repeatable");
+  cmd->add_option("--severity", o.severity, "ID=LEVEL: change a finding's severity (error, warning, info, ignore); repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--grace-days", o.grace_days, "--gc-plan lists unreferenced blobs older than this (default 14)");
   cmd->add_option("--json", o.json, "Write the JSON report (summary + findings) to FILE (- = stdout)");
   cmd->add_option("--jsonl", o.jsonl, "Stream one finding per line to FILE, then a summary line (- = stdout)");
