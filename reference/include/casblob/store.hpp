@@ -127,6 +127,10 @@ class LocalStorage final : public Storage {
   std::string root_;
   int root_fd_ = -1;
   StorageOptions opts_;
+  // Read-only: descriptors of the directories used last (an audit reads blob after blob from
+  // one <kk> folder; resolving four path components per file was most of its system calls).
+  struct DirCache;
+  std::unique_ptr<DirCache> dir_cache_;
 };
 
 // A datastore root by name: "s3://bucket/prefix" when this build has the S3 backend, otherwise

@@ -49,12 +49,15 @@ Result<FileSource> FileSource::open_at(int dir_fd, const std::string& name, cons
   if (!S_ISREG(st.st_mode))
     return Error(Errc::io_error, "cannot read " + shown_as + ": " + detail::file_type_name(st.st_mode) +
                                      ", not a regular file");
-  // Regular files never block; clear the flag so that reads behave as usual.
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  // Regular files never block; clear the flag so that reads behave as usual. F_SETFL sets
+  // only the status flags (O_APPEND, O_NONBLOCK, ...), none of which we want: one call, no
+  // F_GETFL (an audit opens two files per blob).
+  ::fcntl(fd, F_SETFL, 0);
   src.size_ = static_cast<std::uint64_t>(st.st_size);
   src.mtime_ns_ = std::int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
 #ifdef POSIX_FADV_SEQUENTIAL
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  // Read-ahead advice matters for files read in many chunks, not for a sidecar or small blob.
+  if (src.size_ > kDefaultChunk) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
   return src;
 }

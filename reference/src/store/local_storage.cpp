@@ -9,9 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <utility>
+#include <vector>
 
 #include "casblob/store.hpp"
 #include "common/os_error.hpp"
@@ -33,6 +37,7 @@ class Fd {
     if (fd_ >= 0) ::close(fd_);
   }
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -63,30 +68,35 @@ Error read_only_error(std::string_view what) {
   return Error(Errc::usage, std::string(what) + ": this datastore was opened read-only");
 }
 
-// Opens the directory `rel` ("" = the root) beneath the root, creating missing components
-// (mode 0777 minus the umask) when `create`.
-Result<Fd> open_dir_beneath(int root_fd, const std::string& root, std::string_view rel, bool create) {
-  // A new open file description of the root, not a dup: a dup shares the directory offset,
-  // so a second listing of the root (or two threads listing it) would start at its end.
-  Fd dir(::openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() < 0) return detail::os_error("cannot open", root, errno, Errc::io_error);
-  std::string shown = root;
+// Opens the directory `rel` beneath the directory `base_fd` (shown in messages as `shown`),
+// one component at a time without following links, creating missing components (mode 0777
+// minus the umask) when `create`. An empty `rel` is `base_fd` itself, as a new open file
+// description: a dup would share the directory offset, so a second listing of it (or two
+// threads listing it) would start at its end.
+Result<Fd> open_dir_beneath(int base_fd, std::string shown, std::string_view rel, bool create) {
+  if (rel.empty()) {
+    Fd dir(::openat(base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() < 0) return detail::os_error("cannot open", shown, errno, Errc::io_error);
+    return dir;
+  }
+  Fd dir;
   std::size_t i = 0;
   while (i < rel.size()) {
     std::size_t j = rel.find('/', i);
     if (j == std::string_view::npos) j = rel.size();
     std::string part(rel.substr(i, j - i));
     shown += "/" + part;
-    int fd = ::openat(dir.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int at = dir.get() >= 0 ? dir.get() : base_fd;
+    int fd = ::openat(at, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT && create) {
-      if (::mkdirat(dir.get(), part.c_str(), 0777) != 0 && errno != EEXIST)
+      if (::mkdirat(at, part.c_str(), 0777) != 0 && errno != EEXIST)
         return detail::os_error("cannot create directory", shown, errno, Errc::io_error);
-      fd = ::openat(dir.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      fd = ::openat(at, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     }
     if (fd < 0) {
       if (errno == ELOOP || errno == ENOTDIR) {
         struct stat st {};
-        if (::fstatat(dir.get(), part.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+        if (::fstatat(at, part.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
           return Error(Errc::io_error, shown + ": a symbolic link inside a datastore is refused");
         return Error(Errc::io_error, shown + ": not a directory");
       }
@@ -100,6 +110,50 @@ Result<Fd> open_dir_beneath(int root_fd, const std::string& root, std::string_vi
 
 }  // namespace
 
+// Only a read-only storage caches: it never creates or writes, so a directory replaced after
+// it was looked up can at worst make it read what was there when it looked (as a slower reader
+// would have), never write in the wrong place.
+struct LocalStorage::DirCache {
+  static constexpr std::size_t kSize = 64;
+  std::mutex mu;
+  std::vector<std::pair<std::string, std::shared_ptr<Fd>>> recent;  // most recent first
+
+  // The directory `rel`: cached, or opened from its nearest cached ancestor (a new task folder
+  // of a cached step folder costs one openat).
+  Result<std::shared_ptr<Fd>> get(int root_fd, const std::string& root, std::string_view rel) {
+    std::shared_ptr<Fd> base;
+    std::size_t base_len = 0;
+    {
+      std::lock_guard lock(mu);
+      for (std::size_t i = 0; i < recent.size(); ++i) {
+        const std::string& p = recent[i].first;
+        if (p == rel) {
+          std::rotate(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(i), recent.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+          return recent.front().second;
+        }
+        if (p.size() > base_len && rel.size() > p.size() && rel.substr(0, p.size()) == p && rel[p.size()] == '/')
+          base = recent[i].second, base_len = p.size();
+      }
+    }
+    auto d = base ? open_dir_beneath(base->get(), root + "/" + std::string(rel.substr(0, base_len)), rel.substr(base_len + 1), false)
+                  : open_dir_beneath(root_fd, root, rel, false);
+    if (!d) return d.error();
+    auto fd = std::make_shared<Fd>(std::move(*d));
+    std::lock_guard lock(mu);
+    recent.insert(recent.begin(), {std::string(rel), fd});
+    if (recent.size() > kSize) recent.pop_back();
+    return fd;
+  }
+
+  // The directory `rel` for reading: from the cache of a read-only storage, else opened anew.
+  static Result<std::shared_ptr<Fd>> dir_for_read(DirCache* cache, int root_fd, const std::string& root, std::string_view rel) {
+    if (cache) return cache->get(root_fd, root, rel);
+    auto d = open_dir_beneath(root_fd, root, rel, false);
+    if (!d) return d.error();
+    return std::make_shared<Fd>(std::move(*d));
+  }
+};
+
 Result<std::unique_ptr<LocalStorage>> LocalStorage::open(const std::string& root, StorageOptions opts) {
   // The root itself may be a link (a user's choice); what is below it may not.
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -110,7 +164,7 @@ Result<std::unique_ptr<LocalStorage>> LocalStorage::open(const std::string& root
 }
 
 LocalStorage::LocalStorage(std::string root, int root_fd, StorageOptions opts)
-    : root_(std::move(root)), root_fd_(root_fd), opts_(opts) {}
+    : root_(std::move(root)), root_fd_(root_fd), opts_(opts), dir_cache_(opts.read_only ? std::make_unique<DirCache>() : nullptr) {}
 
 LocalStorage::~LocalStorage() {
   if (root_fd_ >= 0) ::close(root_fd_);
@@ -125,10 +179,11 @@ std::string LocalStorage::url() const {
 
 Status LocalStorage::list(std::string_view dir, const std::function<Status(const ObjectInfo&)>& each) {
   if (!dir.empty()) CASBLOB_TRY(check_relative_path(dir));
-  auto d = open_dir_beneath(root_fd_, root_, dir, false);
+  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, dir);
   if (!d) return d.error();
-  // fdopendir takes the descriptor: give it its own.
-  int fd = ::fcntl(d->get(), F_DUPFD_CLOEXEC, 0);
+  // fdopendir takes the descriptor and reads from its offset: give it a description of its
+  // own (the cached one is shared by every reader of this directory).
+  int fd = ::openat((*d)->get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR* dp = fd >= 0 ? ::fdopendir(fd) : nullptr;
   if (!dp) {
     if (fd >= 0) ::close(fd);
@@ -139,7 +194,7 @@ Status LocalStorage::list(std::string_view dir, const std::function<Status(const
   while (struct dirent* e = ::readdir(dp)) {
     if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
     struct stat st {};
-    if (::fstatat(d->get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
+    if (::fstatat(::dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
     std::string path = dir.empty() ? std::string(e->d_name) : std::string(dir) + "/" + e->d_name;
     result = each(info_of(std::move(path), st));
     if (!result.ok()) break;
@@ -153,10 +208,10 @@ Status LocalStorage::list(std::string_view dir, const std::function<Status(const
 Result<ObjectInfo> LocalStorage::stat(std::string_view path) {
   CASBLOB_TRY(check_relative_path(path));
   auto [parent, name] = split_parent(path);
-  auto d = open_dir_beneath(root_fd_, root_, parent, false);
+  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
   if (!d) return d.error();
   struct stat st {};
-  if (::fstatat(d->get(), std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+  if (::fstatat((*d)->get(), std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     return detail::os_error("cannot stat", root_ + "/" + std::string(path), errno);
   return info_of(std::string(path), st);
 }
@@ -164,9 +219,9 @@ Result<ObjectInfo> LocalStorage::stat(std::string_view path) {
 Result<std::unique_ptr<Source>> LocalStorage::open(std::string_view path) {
   CASBLOB_TRY(check_relative_path(path));
   auto [parent, name] = split_parent(path);
-  auto d = open_dir_beneath(root_fd_, root_, parent, false);
+  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
   if (!d) return d.error();
-  auto src = FileSource::open_at(d->get(), std::string(name), root_ + "/" + std::string(path), false);
+  auto src = FileSource::open_at((*d)->get(), std::string(name), root_ + "/" + std::string(path), false);
   if (!src) return src.error();
   return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(*src)));
 }
@@ -174,10 +229,10 @@ Result<std::unique_ptr<Source>> LocalStorage::open(std::string_view path) {
 Result<SidecarText> LocalStorage::read_sidecar(std::string_view blob_path) {
   CASBLOB_TRY(check_relative_path(blob_path));
   auto [parent, name] = split_parent(blob_path);
-  auto d = open_dir_beneath(root_fd_, root_, parent, false);
+  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
   if (!d) return d.error();
   const std::string shown = root_ + "/" + std::string(blob_path) + "_meta";
-  auto src = FileSource::open_at(d->get(), std::string(name) + "_meta", shown, false);
+  auto src = FileSource::open_at((*d)->get(), std::string(name) + "_meta", shown, false);
   return detail::read_sidecar_source(std::move(src), shown);
 }
 

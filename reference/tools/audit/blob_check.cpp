@@ -135,7 +135,6 @@ BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
   out.decoded = decode;
   out.bytes_read = total;
   if (whole) out.stored = total;  // what was read, should the file have changed since listed
-  out.outcomes = reads_.outcomes();
   out.encoding = encoding_class(reads_.strict_encoding(), out.has_sidecar);
   out.raw = reads_.strict_encoding() == Encoding::raw;
   out.content = reads_.content_size();
@@ -143,6 +142,7 @@ BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
   // rawTransfer looks at the first bytes only: they are in the buffer when the blob was read
   // whole or at --level metadata.
   classify(blob, *sidecar, out, ByteView(buf_.data(), std::min<std::uint64_t>(*n, kHeadBytes)), decode);
+  out.outcomes = reads_.take_outcomes();
   return out;
 }
 

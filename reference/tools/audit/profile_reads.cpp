@@ -35,7 +35,8 @@ struct ProfileReads::Reading {
   bool is_strict = false;
   std::string candidate;              // "v1", "v2", "raw": a candidate sidecar, read strictly
   std::optional<Encoding> encoding;   // what the sidecar selected
-  SidecarText sidecar;
+  const SidecarText* sidecar = nullptr;  // the blob's (alive while it is read), or `own`
+  SidecarText own;                       // a candidate's
   ReadOptions opts;
   enum class State { idle, deferred, active, done } state = State::idle;
   bool failed = false;  // update() returned the verdict: nothing more to feed
@@ -84,9 +85,14 @@ void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std
   candidates_added_ = false;
   head_ = {};
   magic_ = Container::empty;
+  if (memo_sidecar_ != sidecar) {
+    memo_dispatch_.clear();
+    for (Profile p : kAllProfiles) memo_dispatch_.push_back(select_encoding(sidecar, p));  // steps 2-7
+    memo_sidecar_ = sidecar;
+  }
   for (std::size_t i = 0; i < std::size(kAllProfiles); ++i) {
     const Profile p = kAllProfiles[i];
-    auto enc = select_encoding(sidecar, p);  // steps 2-7
+    const Result<Encoding>& enc = memo_dispatch_[i];
     if (!enc) {
       if (p == Profile::strict) strict_dispatch_error_ = enc.error();
       outcomes_[i] = error_outcome(enc.error());
@@ -104,7 +110,7 @@ void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std
     r->profiles = {i};
     r->is_strict = p == Profile::strict;
     r->encoding = *enc;
-    r->sidecar = sidecar;
+    r->sidecar = &sidecar;
     r->opts.profile = p;
     if (r->is_strict) {
       strict_enc_ = *enc;
@@ -116,7 +122,7 @@ void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std
 }
 
 void ProfileReads::activate(Reading& r) {
-  r.dec.emplace(r.sidecar, r.opts, r.sink);
+  r.dec.emplace(*r.sidecar, r.opts, r.sink);
   r.state = Reading::State::active;
   r.update(head_);  // empty during a replay: the caller feeds the whole payload again
 }
@@ -162,7 +168,8 @@ void ProfileReads::add_candidates() {
   auto add = [&](const char* name, bool raw, int version) {
     auto r = std::make_unique<Reading>();
     r->candidate = name;
-    r->sidecar = emit_meta(raw, version);
+    r->own = emit_meta(raw, version);
+    r->sidecar = &r->own;
     r->opts.key = key_;
     r->opts.max_size = max_size_;
     readings_.push_back(std::move(r));

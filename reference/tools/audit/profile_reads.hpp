@@ -41,7 +41,7 @@ class ProfileReads {
   ~ProfileReads();
 
   // Steps 1-7 under every profile. `decode` false: dispatch and the magic check only
-  // (--level metadata, or a blob outside --sample).
+  // (--level metadata, or a blob outside --sample). `sidecar` must outlive the reads.
   void begin(const SidecarText& sidecar, const std::string& key, std::uint64_t max_size, bool decode);
   // The first bytes of the payload (`whole`: all of it). Decides what this pass reads.
   void start(ByteView head, bool whole);
@@ -56,6 +56,7 @@ class ProfileReads {
   // Results, after finish().
   std::size_t strict_index() const;                     // in kAllProfiles
   const std::vector<ProfileOutcome>& outcomes() const;  // kAllProfiles order
+  std::vector<ProfileOutcome> take_outcomes() { return std::move(outcomes_); }
   const Error* strict_error() const;                    // null when strict read right
   std::optional<Encoding> strict_encoding() const;      // what strict's dispatch selected
   // The SHA-1 of what strict emitted before it failed equals the key (badChecksumContentOk).
@@ -87,6 +88,10 @@ class ProfileReads {
   Container magic_ = Container::empty;
   std::optional<std::string> proven_as_;
   ByteView head_;
+  // Steps 2-7 depend on the sidecar text alone, and a store's sidecars are nearly all one of
+  // Metaflow's few canonical texts: the last text's dispatch under every profile is kept.
+  std::optional<SidecarText> memo_sidecar_;
+  std::vector<Result<Encoding>> memo_dispatch_;
 };
 
 }  // namespace casblob::audit

@@ -61,6 +61,10 @@ struct FlowState {
   bool index_incomplete = false;  // a task index or a run folder could not be read
 };
 
+// Attempts probed per task folder before giving up when none was found (Metaflow's
+// MAX_ATTEMPTS default).
+constexpr int kMaxProbedAttempts = 6;
+
 struct Unit {
   enum class Kind { blobs, runs } kind = Kind::blobs;
   std::size_t flow = 0;
@@ -347,33 +351,46 @@ void Audit::read_task_index(const Unit& u, const ObjectInfo& obj, UnitResult& ou
 void Audit::run_unit(const Unit& u, UnitResult& out) {
   const FlowState& flow = flows_[u.flow];
   const bool first_shard = opts_.shard.index == 1;
-  // <run>/<step>/<task>/<attempt>.data.json; _meta folders hold local metadata, not tasks.
-  std::vector<std::string> dirs = {flow.name + "/" + u.name};
-  for (int depth = 0; depth < 3 && !dirs.empty(); ++depth) {
-    std::vector<std::string> next;
-    for (const auto& dir : dirs) {
-      if (stopped()) {
-        out.incomplete = out.index_incomplete = true;
-        return;
-      }
-      std::vector<ObjectInfo> entries;
-      Status s = storage_.list(dir, [&](const ObjectInfo& o) {
-        entries.push_back(o);
-        return Status{};
-      });
-      if (!s.ok()) {
-        if (first_shard) out.findings.push_back(file_finding(FindingId::unreadable, flow.name, ObjectInfo{dir}, s.error().message));
-        out.index_incomplete = true;
+  auto list_dirs = [&](const std::string& dir, std::vector<std::string>& into) {
+    std::vector<std::string> found;
+    Status s = storage_.list(dir, [&](const ObjectInfo& o) {
+      if (o.type == ObjectInfo::Type::directory && !is_metadata_dir(basename(o.path))) found.push_back(o.path);
+      return Status{};
+    });
+    if (!s.ok()) {
+      if (first_shard) out.findings.push_back(file_finding(FindingId::unreadable, flow.name, ObjectInfo{dir}, s.error().message));
+      out.index_incomplete = true;
+    }
+    std::sort(found.begin(), found.end());
+    into.insert(into.end(), found.begin(), found.end());
+  };
+  // <run>/<step>/<task>/<attempt>.data.json; _meta folders hold local metadata, not steps.
+  std::vector<std::string> steps, tasks;
+  list_dirs(flow.name + "/" + u.name, steps);
+  for (const auto& step : steps) list_dirs(step, tasks);
+  for (const auto& task : tasks) {
+    if (stopped()) {
+      out.incomplete = out.index_incomplete = true;
+      return;
+    }
+    // Metaflow's TaskDataStore looks for attempts 0, 1, ... and stops at the first missing
+    // one after one was found (MAX_ATTEMPTS, 6 by default): the same, without listing the
+    // task folder (logs, locks and _meta would all be stat'ed for nothing).
+    bool found = false;
+    for (int attempt = 0; attempt < kMaxProbedAttempts; ++attempt) {
+      const std::string path = task + "/" + std::to_string(attempt) + ".data.json";
+      auto obj = storage_.stat(path);
+      if (!obj) {
+        if (obj.error().code != Errc::not_found) {
+          out.findings.push_back(file_finding(FindingId::unreadable, flow.name, ObjectInfo{path}, obj.error().message));
+          out.index_incomplete = true;
+        }
+        if (found || obj.error().code != Errc::not_found) break;
         continue;
       }
-      std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
-      for (const auto& o : entries) {
-        const std::string name = basename(o.path);
-        if (depth < 2 && o.type == ObjectInfo::Type::directory && !is_metadata_dir(name)) next.push_back(o.path);
-        if (depth == 2 && o.type == ObjectInfo::Type::file && is_task_index_name(name)) read_task_index(u, o, out);
-      }
+      found = true;
+      read_task_index(u, *obj, out);
     }
-    dirs = std::move(next);
   }
   if (!first_shard) {
     // Index findings are about files outside any <kk>: one shard reports them.
