@@ -198,10 +198,12 @@ def check_docs(casblob, tmp, write=False):
     tables = {
         "audit-findings": subprocess.run([casblob, "audit", "--list-findings"], check=True, capture_output=True, text=True).stdout,
         "audit-exit-codes": subprocess.run([casblob, "audit", "--list-exit-codes"], check=True, capture_output=True, text=True).stdout,
+        "storegen-damage": subprocess.run([PY, STOREGEN, "--list-damage", "--markdown"], check=True, capture_output=True, text=True).stdout,
     }
     for doc, names in ((os.path.join(REPO, "spec", "cas-blob-format.md"), ["audit-findings"]),
                        (os.path.join(REPO, "README.md"), ["audit-exit-codes"]),
-                       (os.path.join(REPO, "reference", "tools", "audit", "README.md"), ["audit-findings", "audit-exit-codes"])):
+                       (os.path.join(REPO, "reference", "tools", "audit", "README.md"), ["audit-findings", "audit-exit-codes"]),
+                       (os.path.join(REPO, "fixtures", "stores", "README.md"), ["storegen-damage"])):
         text = open(doc, encoding="utf-8").read()
         for n in names:
             new = replace_block(text, n, tables[n])
