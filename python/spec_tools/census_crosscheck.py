@@ -124,7 +124,7 @@ def replay(d: Path, strict: bool = True, max_list: int = 50) -> dict:
     return report
 
 
-def _print_report(rep: dict) -> None:
+def print_report(rep: dict) -> None:
     print(f"census cross-check: {rep['sample']} mutants replayed")
     for p, s in rep["profiles"].items():
         who = "spec_reader" if p == "strict" else "metaflow_model"
@@ -152,7 +152,7 @@ def cmd_replay(args) -> int:
     rep = replay(Path(args.dir), strict=not args.no_strict)
     if args.report:
         Path(args.report).write_text(json.dumps(rep, indent=1) + "\n")
-    _print_report(rep)
+    print_report(rep)
     return 0 if rep["modelled_agree"] else 1
 
 
@@ -170,7 +170,7 @@ def cmd_crosscheck(args) -> int:
     rep["command"] = " ".join(cmd[:1] + cmd[1:])
     if args.report:
         Path(args.report).write_text(json.dumps(rep, indent=1) + "\n")
-    _print_report(rep)
+    print_report(rep)
     return 0 if rep["modelled_agree"] else 1
 
 

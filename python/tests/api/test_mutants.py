@@ -42,6 +42,7 @@ def test_unknown_version(synth_dir, repo):
     assert failing(run_mutant("unknown_version", synth_dir, repo)) == {"n_v99_future": "should-have-failed"}
 
 
+@pytest.mark.timeouts
 def test_crash_hang(synth_dir, repo):
     f = failing(run_mutant("crash_hang", synth_dir, repo))
     assert f == {"y_raw_v2": "crash", "n_nosidecar_empty_file": "timeout"}

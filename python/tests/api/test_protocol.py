@@ -63,6 +63,7 @@ def test_error_reply_with_right_exit_code(blobs):
     assert (res[0].kind, res[0].error, res[0].detail) == ("error", "corrupt", "data")
 
 
+@pytest.mark.timeouts
 def test_batch_crash_and_hang_are_pinned_to_their_case(blobs):
     a = _adapter("die_on_marker")
     kinds = [r.kind for r in a.read("strict", blobs[:3])]
@@ -71,6 +72,7 @@ def test_batch_crash_and_hang_are_pinned_to_their_case(blobs):
     assert [r.kind for r in res] == ["ok", "timeout", "ok"]
 
 
+@pytest.mark.timeouts
 def test_buffered_batch_hang_is_attributed_by_fallback(blobs):
     # The implementation never flushes: its earlier replies are lost with the killed batch;
     # the driver re-runs the unanswered case alone, so only the hanging case times out.
@@ -78,6 +80,7 @@ def test_buffered_batch_hang_is_attributed_by_fallback(blobs):
     assert [r.kind for r in res] == ["ok", "timeout", "ok"]
 
 
+@pytest.mark.timeouts
 def test_batch_only_implementation_marks_the_failed_case(blobs):
     res = _adapter("hang_on_marker", decode=False).read("strict", blobs[2:])
     assert [r.kind for r in res] == ["ok", "timeout", "ok"]
