@@ -144,7 +144,7 @@ def _run(cmd: list[str]) -> None:
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         sys.stderr.write(r.stdout + r.stderr)
-        raise SystemExit(f"census_check: {' '.join(cmd)} exited {r.returncode}")
+        raise SystemExit(f"census_crosscheck: {' '.join(cmd)} exited {r.returncode}")
     sys.stderr.write(r.stdout)
 
 

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Measures the numbers behind the spec's "v2 writer and reader recommendation" (section 8).
 
 1. Silent corruption: every single-bit flip of a stored payload, decoded with the real
@@ -7,7 +6,7 @@
 2. Cost of the lz4 content checksum: compress/decompress time of an 8 MiB float64 payload
    (numpy, seeded) with python-lz4 defaults vs content_checksum=True (best of N runs).
 
-  measure_lz4_bitflips.py [--payload-bytes N] [--repeat R]
+  python3 -m spec_tools.lz4_bitflips [--payload-bytes N] [--repeat R]
 Prints a Markdown block to paste into spec section 8 (numbers are machine dependent).
 """
 

@@ -95,16 +95,6 @@ def test_adapter_set_and_unknown_names(repo):
         raise AssertionError("unknown implementation accepted")
 
 
-def test_shell_example_adapter(synth_dir, repo, capsys, monkeypatch, casblob_cli):
-    monkeypatch.setenv("CASBLOB_CLI", casblob_cli)
-    config = os.path.join(repo, "conformance", "examples", "casblob-cli.json")
-    rc = cli.main(["run", "--fixtures", synth_dir, "--impl", "casblob-sh", "--command", config,
-                   "--profile", "strict", "legacy", "--json", os.devnull])
-    text = capsys.readouterr().out
-    assert rc == 0, text
-    assert "write casblob-sh v2 (7)" in text
-
-
 def test_implementation_defined_cases_can_be_lenient(tmp_path, synth_dir):
     import dataclasses
 

@@ -1,4 +1,4 @@
-"""Mutant implementations (conformance/tests/mutants/) must be CAUGHT by the driver."""
+"""Mutant implementations (python/tests/support/mutants/) must be CAUGHT by the driver."""
 
 import os
 

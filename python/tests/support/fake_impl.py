@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """A scriptable command-protocol implementation for testing the command adapter's mechanics.
 
 fake_impl.py MODE decode [--meta F] [--key K] BLOB   |   fake_impl.py MODE batch
