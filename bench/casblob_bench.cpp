@@ -10,7 +10,7 @@
 //   save  casblob   encode_blob(ByteView, opts)              SHA-1 + encode, in memory
 //         ceiling   EVP SHA-1 + deflate(gzip wrapper) / LZ4F_compressFrame / memcpy, into a
 //                   buffer allocated once, contexts reused
-//         parallel  encode_blob_parallel(ByteView, opts)      (large payloads only)
+//         parallel  ParallelEncoder::encode(ByteView, opts)   (large payloads only)
 //   load  casblob   decode_blob(blob, sidecar, strict + key)  decode + SHA-1 verify
 //         ceiling   inflate(gzip wrapper) / LZ4F_decompress / memcpy into a buffer allocated
 //                   once, then EVP SHA-1 compared with the key
@@ -36,7 +36,7 @@
 #include <vector>
 
 #include "casblob/casblob.hpp"
-#include "casblob/experimental/pipeline.hpp"
+#include "casblob/experimental/parallel_encoder.hpp"
 
 using namespace casblob;
 using json = nlohmann::json;
@@ -329,8 +329,9 @@ int main(int argc, char** argv) {
       if (data.size() >= cfg.parallel_min) {
         ParallelOptions po;
         po.min_size = 0;
-        auto check = encode_blob_parallel(in, eo, po);
-        if (!check || check->info.key != key || check->bytes != blob) die(name + ": encode_blob_parallel differs");
+        auto parallel = std::make_shared<ParallelEncoder>(po);  // one hashing thread for every sample
+        auto check = parallel->encode(in, eo);
+        if (!check || check->info.key != key || check->bytes != blob) die(name + ": ParallelEncoder differs");
         // The two halves of the ceiling alone: what two free cores could at best overlap.
         save.push_back({"ceiling_sha1", [&] {
                           std::uint8_t k[20];
@@ -339,8 +340,8 @@ int main(int argc, char** argv) {
         save.push_back({"ceiling_encode", [&] {
                           if (bare.encode(in) != blob.size()) die("ceiling encode changed");
                         }, {}, {}});
-        save.push_back({"parallel", [&, po] {
-                          auto r = encode_blob_parallel(in, eo, po);
+        save.push_back({"parallel", [&, parallel] {
+                          auto r = parallel->encode(in, eo);
                           if (!r || r->info.key != key || r->bytes.size() != blob.size()) die("parallel save changed");
                         }, {}, {}});
       }

@@ -10,7 +10,7 @@ compared, for information, with python/spec_reader (the strict reader written fr
 
   python3 -m spec_tools.census_crosscheck replay DIR [--report FILE] [--no-strict]
   python3 -m spec_tools.census_crosscheck crosscheck --casblob BIN [--quick] [--sample N] [--seed S]
-                                                     [--dir DIR] [--report FILE] [--no-strict]
+                                                     [--fixtures DIR] [--dir DIR] [--report FILE] [--no-strict]
 Exit status: 0 when every modelled profile agrees.
 """
 
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import metaflow_model
 import spec_reader
+from casblob_fixtures.manifest import default_fixtures_dir
 
 PY_PROFILES = metaflow_model.PROFILES
 
@@ -159,8 +160,8 @@ def cmd_replay(args) -> int:
 def cmd_crosscheck(args) -> int:
     with tempfile.TemporaryDirectory(prefix="census-sample-") as tmp:
         d = Path(args.dir) if args.dir else Path(tmp)
-        cmd = [args.casblob, "census", "--no-progress", "--seed", str(args.seed), "--dump-sample", str(d),
-               "--sample", str(args.sample)]
+        cmd = [args.casblob, "census", "--no-progress", "--seed", str(args.seed), "--fixtures", args.fixtures,
+               "--dump-sample", str(d), "--sample", str(args.sample)]
         if args.quick:
             cmd.append("--quick")
         if args.threads:
@@ -184,6 +185,7 @@ def main(argv=None) -> int:
     r.set_defaults(fn=cmd_replay)
     c = sub.add_parser("crosscheck", help="run casblob census --dump-sample, then replay")
     c.add_argument("--casblob", required=True)
+    c.add_argument("--fixtures", default=default_fixtures_dir(), help="the corpus the census mutates (default: %(default)s)")
     c.add_argument("--quick", action="store_true")
     c.add_argument("--sample", type=int, default=20000)
     c.add_argument("--seed", type=int, default=1)

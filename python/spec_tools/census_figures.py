@@ -158,6 +158,7 @@ def run(casblob: str, workdir: Path) -> tuple[dict, str, dict]:
     """(census JSON, census Markdown, cross-check report) of one seeded run."""
     sample = workdir / "sample"
     cmd = [casblob, "census", "--no-progress", "--seed", str(SEED), "--threads", "2",
+           "--fixtures", str(blocks.repo_file("fixtures")),
            "--json", str(workdir / "census.json"), "--markdown", str(workdir / "census.md"),
            "--dump-sample", str(sample), "--sample", str(SAMPLE)]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)

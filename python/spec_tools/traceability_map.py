@@ -17,10 +17,10 @@ from spec_tools.blocks import repo_file, update
 
 BEGIN, END = "<!-- BEGIN TRACEABILITY -->", "<!-- END TRACEABILITY -->"
 ORDER = ["KEY", "META", "RAW", "NS", "W1", "R1", "W2", "R2", "READ", "PROF", "ERR", "SEC", "FWD"]
-PUT = "unit: put writes <root>/<flow>/data/<kk>/<key> and <key>_meta as Metaflow does"
+PUT = "api/put writes <root>/<flow>/data/<kk>/<key> and <key>_meta as Metaflow does"
 MATRIX = "conformance: default matrix"
 CONTRACT = "contract: the copies of the contract tables agree with the CLI"
-ERR_PROPS = "unit: every error exits with its own code, never 0 or 1, and exit_code() agrees with the table"
+ERR_PROPS = "api/every error exits with its own code, never 0 or 1, and exit_code() agrees with the table"
 
 
 def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
@@ -34,9 +34,11 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
         return " ".join(sorted(n for n in names if n.startswith(p)))
 
     r("R-KEY-1", "y_v1_python_level3_small_dict y_v1_python_level3_empty y_v2_python_lz4_default_small_dict n_key_is_sha1_of_compressed_bytes_v1 n_key_is_sha1_of_compressed_bytes_v2 n_key_is_sha256_prefix")
-    r("R-KEY-2", "", ["unit: get: absent key is not_found, malformed key is usage and touches no path"])
+    r("R-KEY-2", "", ["api/get: absent key is not_found, malformed key is usage and touches no path"])
     r("R-KEY-3", "y_v1_python_level3_small_dict", [PUT])
-    r("R-KEY-4", "n_mismatch_no_sidecar_on_lz4_payload", ["unit: put of a missing file fails cleanly and leaves no object"])
+    r("R-KEY-4", "n_mismatch_no_sidecar_on_lz4_payload", ["api/a put whose input fails leaves no object and no temporary file", "cli/a put killed by SIGTERM, SIGINT or SIGHUP leaves no temporary file (F12)"])
+    r("R-KEY-7", "", ["api/concurrent puts of one new content in two encodings end with a payload and its own sidecar (F3)", "api/AtomicFileSink::commit_to without replace never overwrites, and stays usable"])
+    r("R-KEY-8", "", ["api/a re-put heals a payload left without its sidecar (F1, R-KEY-4)"])
     r("R-KEY-5", "n_key_mismatch_v1 n_key_mismatch_v2 n_key_mismatch_raw n_key_mismatch_no_sidecar n_key_mismatch_one_bit_v2 n_bitflip_lz4_default_literal n_bitflip_lz4_default_match_offset n_mismatch_no_sidecar_on_raw_gzip_content")
     r("R-KEY-6", "n_key_mismatch_v1 n_bitflip_lz4_default_literal n_mismatch_raw_sidecar_on_gzip_payload n_empty_file_v1_sidecar")
     r("R-META-1", "y_v1_python_level3_small_dict y_v2_python_lz4_default_small_dict y_raw_v1_small_dict", [PUT])
@@ -81,18 +83,22 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
     r("R-R2-9", "n_lz4_trailing_garbage n_lz4_trailing_zero_bytes n_lz4_trailing_newline n_lz4_trailing_gzip_member n_lz4_trailing_legacy_frame")
     r("R-READ-1", "n_sidecar_only_cas_raw n_raw_without_version n_sidecar_raw_string_true_on_lz4 n_checksum_gzip_crc32_and_isize_wrong n_future_v2_sidecar_v3_payload_lz4 n_mismatch_v1_sidecar_on_gzip_then_lz4 n_limit_gzip_bomb_multi_member")
     r("R-READ-2", "n_sidecar_version_3 n_sidecar_version_2pow31 n_sidecar_version_2pow64 n_sidecar_version_huge n_future_v99_zstd n_future_v3_zstd_with_codec_hint n_future_v99_gzip_payload")
-    r("R-READ-3", "y_v2_python_lz4_default_small_dict n_empty_file_v2_sidecar", ["unit: every reader error name is reachable and named"])
+    r("R-READ-3", "y_v2_python_lz4_default_small_dict n_empty_file_v2_sidecar", ["api/every reader error name is reachable and named"])
     r("R-READ-4", "n_mismatch_v1_sidecar_on_lz4_payload n_mismatch_v1_sidecar_on_lz4_cli_payload n_mismatch_v1_sidecar_on_skippable_frame n_mismatch_v2_sidecar_on_gzip_payload n_mismatch_v2_sidecar_on_gzip_cli_payload n_mismatch_v1_sidecar_on_raw_payload n_mismatch_v2_sidecar_on_raw_payload n_mismatch_v1_sidecar_on_legacy_lz4 n_lz4_legacy_format n_mismatch_v1_sidecar_on_zstd n_mismatch_v2_sidecar_on_zstd n_bitflip_gzip_magic_byte0 n_bitflip_gzip_magic_byte1 n_bitflip_lz4_magic n_empty_file_v1_sidecar n_empty_file_v2_sidecar n_empty_file_no_sidecar n_empty_file_v1_sidecar_empty_key n_empty_file_v2_sidecar_empty_key n_trunc_lz4_magic_2_bytes n_future_v2_sidecar_v3_payload_lz4")
     r("R-READ-5", pref("n_limit_") + " " + pref("y_limit_"))
-    r("R-READ-6", "n_checksum_gzip_crc32_bit_flipped n_checksum_lz4_content_checksum_wrong n_key_mismatch_v2", ["unit: strict never hands back bytes the real readers get wrong"])
+    r("R-READ-6", "n_checksum_gzip_crc32_bit_flipped n_checksum_lz4_content_checksum_wrong n_key_mismatch_v2", ["api/strict never hands back bytes the real readers get wrong"])
     r("R-PROF-1", "y_v1_python_level3_small_dict i_sidecar_lone_surrogate_escape", [MATRIX])
     r("R-PROF-2", "n_sidecar_raw_string_false y_lz4_two_frames_concatenated", ["fixtures: generate --check", MATRIX])
     r("R-PROF-3", "y_v2_python_lz4_default_small_dict n_empty_file_v2_sidecar")
-    r("R-ERR-1", "n_sidecar_not_json n_sidecar_object_empty n_sidecar_version_3 n_gzip_cm_7 n_mismatch_v1_sidecar_on_lz4_payload n_key_mismatch_v1 n_limit_gzip_bomb_16mib_zeros", ["unit: every reader error name is reachable and named"])
+    r("R-ERR-1", "n_sidecar_not_json n_sidecar_object_empty n_sidecar_version_3 n_gzip_cm_7 n_mismatch_v1_sidecar_on_lz4_payload n_key_mismatch_v1 n_limit_gzip_bomb_16mib_zeros", ["api/every reader error name is reachable and named"])
     r("R-ERR-2", "", [ERR_PROPS, CONTRACT])
     r("R-SEC-1", " ".join(n for n in pref("n_limit_").split() if "bomb" in n))
-    r("R-SEC-2", "n_checksum_lz4_content_size_2gib", ["unit: a 1 GiB v2 blob streams through strict in bounded memory"])
+    r("R-SEC-2", "n_checksum_lz4_content_size_2gib", ["api/a 1 GiB v2 blob streams through strict in bounded memory"])
     r("R-SEC-3", "n_sidecar_version_nan n_sidecar_list n_sidecar_bad_utf8 n_bitflip_lz4_default_block_undecodable n_lz4_block_offset_before_start", [MATRIX])
+    r("R-SEC-4", "", ["api/flow names are Python identifiers: anything else is usage before a path exists (F5)", "cli/put: flow names that are not identifiers never reach the filesystem (F5)"])
+    r("R-SEC-5", "", ["api/a symbolic link inside the store is refused for reads and writes (spec 10.3)"])
+    r("R-SEC-6", "", ["api/FileSource refuses FIFOs, devices and directories before reading (F7)", "api/sidecars: bounded, regular files only, absent means absent (F6, F7, spec 10.2)", "api/a FIFO as a blob is refused at once, never read (F7)"])
+    r("R-SEC-7", "", ["cli/output that cannot be written is io_error, never exit 0 (F4)"])
     r("R-FWD-1", "n_sidecar_version_3 n_sidecar_version_float_2_5_on_lz4 n_future_v99_zstd")
     r("R-FWD-2", "n_future_v99_zstd n_future_v99_gzip_payload n_future_v3_zstd_with_codec_hint y_raw_v99_future_version y_raw_v3_small_dict")
     r("R-FWD-3", "n_mismatch_no_sidecar_on_zstd n_mismatch_v1_sidecar_on_zstd n_mismatch_no_sidecar_on_lz4_payload")

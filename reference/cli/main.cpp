@@ -9,6 +9,9 @@
 #include "casblob/profile.hpp"
 #include "casblob/version.hpp"
 #include "commands.hpp"
+#include "io_targets.hpp"
+#include "output.hpp"
+#include "signals.hpp"
 
 namespace {
 
@@ -68,6 +71,7 @@ void print_profiles(bool json) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  casblob::cli::install_cleanup_handlers();
   CLI::App app{"casblob: reference reader/writer for Metaflow content-addressed store blobs"};
   app.set_version_flag("--version", std::string("casblob ") + casblob::kVersion);
   bool list_errors = false, list_profiles = false, json = false;
@@ -105,5 +109,7 @@ int main(int argc, char** argv) {
   }
   if (list_errors) print_errors(json);
   if (list_profiles) print_profiles(json);
+  // Text and JSON on stdout that could not be written are a failure (F4), not a success.
+  if (casblob::Status s = casblob::cli::flush_stdout(); !s.ok() && exit == 0) return casblob::cli::fail(s.error());
   return exit;
 }

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "casblob/experimental/lz4_frame.hpp"
+#include "casblob/codecs.hpp"
 #include "casblob/meta.hpp"
 #include "read/dispatch.hpp"
 

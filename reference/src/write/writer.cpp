@@ -9,13 +9,16 @@
 
 #include "casblob/key.hpp"
 #include "casblob/meta.hpp"
+#include "write/encoder.hpp"
 
 namespace casblob {
 namespace {
 
-template <class Encoder>
-Result<std::uint64_t> pump(Source& in, Sha1& sha, Encoder& enc) {
-  Bytes buf(kDefaultChunk);
+// Streaming: one read buffer, sized to the input when that is small.
+Result<std::uint64_t> pump(Source& in, Sha1& sha, detail::Encoder& enc) {
+  std::size_t size = kDefaultChunk;
+  if (auto n = in.size_hint(); n && *n < size) size = static_cast<std::size_t>(*n) + 1;
+  Bytes buf(size);
   std::uint64_t total = 0;
   for (;;) {
     auto n = in.read(buf);
@@ -32,8 +35,7 @@ Result<std::uint64_t> pump(Source& in, Sha1& sha, Encoder& enc) {
 
 // In memory: no copy into a read buffer. Pieces small enough to stay in cache between the
 // hash and the encoder.
-template <class Encoder>
-Result<std::uint64_t> pump(ByteView data, Sha1& sha, Encoder& enc) {
+Result<std::uint64_t> pump(ByteView data, Sha1& sha, detail::Encoder& enc) {
   constexpr std::size_t kPiece = 256 * 1024;
   for (std::size_t i = 0; i < data.size(); i += kPiece) {
     ByteView chunk = data.subspan(i, std::min(kPiece, data.size() - i));
@@ -44,47 +46,16 @@ Result<std::uint64_t> pump(ByteView data, Sha1& sha, Encoder& enc) {
   return std::uint64_t{data.size()};
 }
 
-struct RawEncoder {
-  Sink& out;
-  Status write(ByteView d) { return out.write(d); }
-  Status finish() { return {}; }
-};
-
 template <class Input>
 Result<EncodeInfo> encode_any(Input& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
                               Sink& out) {
-  if (opts.version != 1 && opts.version != 2)
-    return Error(Errc::usage, "version must be 1 (gzip) or 2 (lz4 frame)");
   CountingSink counted(out);
+  auto enc = detail::make_encoder(opts, size_hint, counted);
+  if (!enc) return enc.error();
   Sha1 sha;
-  Result<std::uint64_t> total = std::uint64_t{0};
-  if (opts.raw) {
-    RawEncoder enc{counted};
-    total = pump(in, sha, enc);
-  } else if (opts.version == 1) {
-    GzipWriter enc(counted, opts.gzip);
-    total = pump(in, sha, enc);
-  } else {
-    if (!lz4_available()) return Error(Errc::codec_unavailable, "cas_version 2 needs lz4, not built in");
-    Lz4WriteOptions lo = opts.lz4;
-    if (!lo.content_size) lo.content_size = size_hint;  // python-lz4 store_size=True
-    Lz4Writer enc(counted, lo);
-    total = pump(in, sha, enc);
-  }
+  auto total = pump(in, sha, **enc);
   if (!total) return total.error();
-  EncodeInfo info;
-  info.key = sha.hex_digest();
-  info.meta = emit_meta(opts.raw, opts.version);
-  info.input_size = *total;
-  info.stored_size = counted.count();
-  return info;
-}
-
-}  // namespace
-
-Result<EncodeInfo> encode_blob(Source& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
-                               Sink& out) {
-  return encode_any(in, size_hint, opts, out);
+  return detail::make_encode_info(opts, sha.hex_digest(), *total, counted.count());
 }
 
 #if CASBLOB_WITH_LZ4
@@ -109,24 +80,23 @@ std::optional<Bytes> lz4_one_shot(ByteView data, const Lz4WriteOptions& o) {
 }
 #endif
 
+}  // namespace
+
+Result<EncodeInfo> encode_blob(Source& in, const EncodeOptions& opts, Sink& out) {
+  return encode_any(in, in.size_hint(), opts, out);
+}
+
 Result<Encoded> encode_blob(ByteView data, const EncodeOptions& opts) {
 #if CASBLOB_WITH_LZ4
   if (opts.version == 2 && !opts.raw) {
     if (auto bytes = lz4_one_shot(data, opts.lz4)) {
-      Encoded e;
-      e.info.key = sha1_hex(data);
-      e.info.meta = emit_meta(false, 2);
-      e.info.input_size = data.size();
-      e.info.stored_size = bytes->size();
-      e.bytes = std::move(*bytes);
-      return e;
+      auto info = detail::make_encode_info(opts, sha1_hex(data), data.size(), bytes->size());
+      return Encoded{std::move(info), std::move(*bytes)};
     }
   }
 #endif
   MemorySink sink;
-  // The output grows once: stored deflate blocks and uncompressed lz4 blocks add a few bytes
-  // per 16 KB at most, plus headers.
-  sink.bytes().reserve(data.size() + data.size() / 1024 + 1024);
+  sink.bytes().reserve(detail::encoded_size_bound(data.size()));
   auto info = encode_any(data, std::uint64_t{data.size()}, opts, sink);
   if (!info) return info.error();
   return Encoded{std::move(info.value()), std::move(sink.bytes())};

@@ -7,17 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "casblob/codecs.hpp"
+#include "casblob/experimental/container.hpp"
 #include "casblob/io.hpp"
 
 namespace casblob {
 
-// ---- writer ---------------------------------------------------------------------------
-
-struct GzipWriteOptions {
-  int level = 3;               // Metaflow: GzipFile(compresslevel=3)
-  std::uint32_t mtime = 0;     // Python writes time.time(); fixed here for reproducibility
-  std::optional<std::string> file_name;  // FNAME (older datastores wrote one); none: no FNAME
-};
+// ---- writer (options: casblob/codecs.hpp) --------------------------------------------
 
 // Byte-identical to Python's gzip.GzipFile(fileobj=..., mode="wb", compresslevel=level,
 // mtime=mtime) for any split of the input into write() calls (spec 5.2.1, R-W1-1).
@@ -87,6 +83,5 @@ class GzipDecoder {
   std::unique_ptr<Impl> impl_;
 };
 
-inline constexpr std::uint8_t kGzipMagic[2] = {0x1f, 0x8b};
 
 }  // namespace casblob
