@@ -250,18 +250,15 @@ def generate() -> str:
         "The last column is this specification's `strict` reader (python/spec_reader)."
         % (platform.python_version(), zlib.ZLIB_RUNTIME_VERSION, lz4.__version__.split("+")[0],
            lz4.library_version_string()))
-    lines += ["", "#### A.1 Python `gzip` (Metaflow `_unpack_v1`, and blobs without sidecar)", ""]
-    lines += ["| # | gzip payload | `gzip.GzipFile(...).read()` | strict (v1 sidecar) |",
-              "|---|---|---|---|"]
-    for i, (name, payload, key) in enumerate(GZIP_CASES, 1):
-        lines.append("| G%d | %s | %s | %s |" % (i, name, _call(py_gzip, payload, key),
-                                                 strict(payload, V1, key)))
-    lines += ["", "#### A.2 python-lz4 `lz4.frame.decompress` (PR #3090 `_unpack_v2`)", ""]
-    lines += ["| # | lz4 payload | `lz4.frame.decompress(...)` | strict (v2 sidecar) |",
-              "|---|---|---|---|"]
-    for i, (name, payload, key) in enumerate(LZ4_CASES, 1):
-        lines.append("| L%d | %s | %s | %s |" % (i, name, _call(py_lz4, payload, key),
-                                                 strict(payload, V2, key)))
+    for title, column, row_id, cases, reader, sidecar in (
+            ("A.1 Python `gzip` (Metaflow `_unpack_v1`, and blobs without sidecar)",
+             "| # | gzip payload | `gzip.GzipFile(...).read()` | strict (v1 sidecar) |", "G", GZIP_CASES, py_gzip, V1),
+            ("A.2 python-lz4 `lz4.frame.decompress` (PR #3090 `_unpack_v2`)",
+             "| # | lz4 payload | `lz4.frame.decompress(...)` | strict (v2 sidecar) |", "L", LZ4_CASES, py_lz4, V2)):
+        lines += ["", "#### " + title, "", column, "|---|---|---|---|"]
+        for i, (name, payload, key) in enumerate(cases, 1):
+            lines.append("| %s%d | %s | %s | %s |" % (row_id, i, name, _call(reader, payload, key),
+                                                    strict(payload, sidecar, key)))
     lines += ["", "#### A.3 Metaflow's read path: sidecar dispatch", ""]
     lines += ["| # | sidecar and payload | legacy | v2 | v2-nolz4 | strict |",
               "|---|---|---|---|---|---|"]
