@@ -72,7 +72,7 @@ Error read_only_error(std::string_view what) {
 // one component at a time without following links, creating missing components (mode 0777
 // minus the umask) when `create`. An empty `rel` is `base_fd` itself, as a new open file
 // description: a dup would share the directory offset, so a second listing of it (or two
-// threads listing it) would start at its end.
+// threads listing it) would start at its end. R-SEC-5: no component may be a symbolic link.
 Result<Fd> open_dir_beneath(int base_fd, std::string shown, std::string_view rel, bool create) {
   if (rel.empty()) {
     Fd dir(::openat(base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -252,6 +252,7 @@ class LocalPendingBlob final : public PendingBlob {
     if (!d) return d.error();
     const std::string shown = root_ + "/" + std::string(blob_path);
     // R-KEY-4: the payload first, durably; then the sidecar. Never a sidecar without payload.
+    // R-KEY-7: with PutMode::if_absent the payload never replaces another writer's.
     auto placed = tmp_.commit_to(d->get(), std::string(name), shown, mode == PutMode::replace);
     if (!placed) return placed.error();
     if (!*placed) return PutResult{false};  // another writer's payload is there

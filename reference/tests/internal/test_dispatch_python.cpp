@@ -1,5 +1,5 @@
 // The legacy/v2/v2-nolz4 profiles must decide exactly as the real Python read path does
-// (spec Appendix A). Ground truth: conformance/casconf/pymodel.py, which runs the real json,
+// (spec Appendix A). Ground truth: python/metaflow_model, which runs the real json,
 // gzip and lz4.frame modules, on hundreds of sidecar texts in one Python process.
 #include <catch2/catch.hpp>
 
@@ -62,8 +62,8 @@ TEST_CASE("python dispatch matches pymodel on every sidecar variant, for v1 and 
   std::vector<Bytes> items{v1, v2, Bytes(key.begin(), key.end())};
   for (const auto& t : texts) items.emplace_back(t.begin(), t.end());
   std::string script = std::string(test::kPythonListHelpers) + R"PY(
-sys.path.insert(0, sys.argv[1] + "/conformance")
-from casconf import pymodel
+sys.path.insert(0, sys.argv[1] + "/python")
+import metaflow_model as pymodel
 items = read_list()
 v1, v2, key = items[0], items[1], items[2].decode()
 out = []
