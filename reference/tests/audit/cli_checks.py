@@ -183,14 +183,15 @@ def check_html(casblob, tmp):
     print("rendered,", len(html), "bytes, screenshot", os.path.getsize(shot) if os.path.exists(shot) else 0, "bytes")
 
 
-BEGIN, END = "<!-- BEGIN GENERATED: {} -->", "<!-- END GENERATED: {} -->"
+BEGIN, END = "<!-- BEGIN GENERATED: {} -->", "<!-- END GENERATED -->"  # the spec tools' convention
 
 
 def replace_block(text, name, body):
-    b, e = BEGIN.format(name), END.format(name)
-    if b not in text or e not in text:
+    b = BEGIN.format(name)
+    if b not in text or END not in text[text.index(b):]:
         return None
-    i, j = text.index(b) + len(b), text.index(e)
+    i = text.index(b) + len(b)
+    j = text.index(END, i)
     return text[:i] + "\n" + body + text[j:]
 
 

@@ -381,3 +381,25 @@ TEST_CASE("audit/ROOT that is not a datastore is not_found; a bad flow name is u
   REQUIRE(!r2.ok());
   CHECK(r2.error().code == Errc::usage);
 }
+
+TEST_CASE("audit/a worker whose first blob has no sidecar reads it under every profile") {
+  // The dispatch memo once compared "nothing remembered yet" equal to "no sidecar" and read
+  // an empty table (a crash in one audit run of five).
+  TempDir t;
+  json m = storegen(t.path, {"--blobs", "30", "--damage", "sidecar_missing", "--damage", "sidecar_missing_v2"});
+  auto st = open_ro(t.path / "store");
+  for (const auto& d : m.at("damage")) {
+    const std::string path = d.at("path"), key = d.at("key");
+    auto info = st->stat(path);
+    REQUIRE(info.ok());
+    for (int round = 0; round < 20; ++round) {
+      BlobChecker fresh(*st, kDefaultMaxSize);  // nothing remembered
+      BlobResult res = fresh.check({d.at("flow"), key, path, *info}, true);
+      REQUIRE(res.outcomes.size() == std::size(kAllProfiles));
+      for (std::size_t i = 0; i < std::size(kAllProfiles); ++i) {
+        std::string label;
+        CHECK(res.outcomes[i].outcome == decode_outcome(*st, path, key, kAllProfiles[i], &label));
+      }
+    }
+  }
+}

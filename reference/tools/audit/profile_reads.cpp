@@ -85,10 +85,11 @@ void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std
   candidates_added_ = false;
   head_ = {};
   magic_ = Container::empty;
-  if (memo_sidecar_ != sidecar) {
+  if (!memo_valid_ || memo_sidecar_ != sidecar) {
     memo_dispatch_.clear();
     for (Profile p : kAllProfiles) memo_dispatch_.push_back(select_encoding(sidecar, p));  // steps 2-7
     memo_sidecar_ = sidecar;
+    memo_valid_ = true;
   }
   for (std::size_t i = 0; i < std::size(kAllProfiles); ++i) {
     const Profile p = kAllProfiles[i];

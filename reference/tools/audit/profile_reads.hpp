@@ -90,7 +90,8 @@ class ProfileReads {
   ByteView head_;
   // Steps 2-7 depend on the sidecar text alone, and a store's sidecars are nearly all one of
   // Metaflow's few canonical texts: the last text's dispatch under every profile is kept.
-  std::optional<SidecarText> memo_sidecar_;
+  bool memo_valid_ = false;
+  SidecarText memo_sidecar_;  // absent is a value too: compare only once memo_valid_
   std::vector<Result<Encoding>> memo_dispatch_;
 };
 
