@@ -54,19 +54,6 @@ int audit_fail(const Error& e) {
   return 1;
 }
 
-// A report file appears whole (or, interrupted, as the partial report it says it is); "-" is
-// stdout.
-Status write_report(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::cout << text;
-    return {};
-  }
-  auto f = AtomicFileSink::create(path, Durability::process);
-  if (!f) return f.error();
-  CASBLOB_TRY(f->write(as_bytes(text)));
-  return f->commit();
-}
-
 // The JSON lines stream: one finding per line as the workers make them, then a summary line.
 class JsonlStream {
  public:
@@ -242,10 +229,10 @@ Result<audit::AuditOptions> scan_options(const ScanOpts& o) {
 
 // Writes every report file asked for; the first failure is returned.
 Status write_outputs(const ScanOpts& o, const audit::AuditReport& r) {
-  if (o.json) CASBLOB_TRY(write_report(*o.json, audit::to_json(r)));
-  if (o.markdown) CASBLOB_TRY(write_report(*o.markdown, audit::to_markdown(r)));
-  if (o.html) CASBLOB_TRY(write_report(*o.html, audit::to_html(r)));
-  if (o.gc_plan) CASBLOB_TRY(write_report(*o.gc_plan, audit::gc_plan_json(r)));
+  if (o.json) CASBLOB_TRY(write_report_file(*o.json, audit::to_json(r)));
+  if (o.markdown) CASBLOB_TRY(write_report_file(*o.markdown, audit::to_markdown(r)));
+  if (o.html) CASBLOB_TRY(write_report_file(*o.html, audit::to_html(r)));
+  if (o.gc_plan) CASBLOB_TRY(write_report_file(*o.gc_plan, audit::gc_plan_json(r)));
   return {};
 }
 
@@ -344,7 +331,7 @@ void add_audit_merge(CLI::App& app, int& exit) {
       std::string lines;
       for (const auto& f : merged->findings) lines += typed_finding_line(f);
       lines += summary_line(*merged);
-      if (Status s = write_report(*o->jsonl, lines); !s.ok()) return void(exit = fail(s.error()));
+      if (Status s = write_report_file(*o->jsonl, lines); !s.ok()) return void(exit = fail(s.error()));
     }
     if (Status s = write_outputs(out, *merged); !s.ok()) return void(exit = fail(s.error()));
     (stdout_taken(out) || o->jsonl == "-" ? std::cerr : std::cout) << audit::to_text(*merged);

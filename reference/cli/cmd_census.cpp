@@ -12,18 +12,6 @@
 namespace casblob::cli {
 namespace {
 
-// A report file appears whole or not at all; "-" is stdout (checked at exit).
-Status write_text(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::cout << text;
-    return {};
-  }
-  auto f = AtomicFileSink::create(path, Durability::process);
-  if (!f) return f.error();
-  CASBLOB_TRY(f->write(as_bytes(text)));
-  return f->commit();
-}
-
 void progress_bar(std::uint64_t done, std::uint64_t total) {
   const int width = 40;
   double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
@@ -96,15 +84,15 @@ void add_census(CLI::App& app, int& exit) {
     if (o->no_generated) command += " --no-generated";
     if (o->fixtures) command += " --fixtures " + *o->fixtures;
     if (o->json) {
-      auto s = write_text(*o->json, census::to_json(*res));
+      auto s = write_report_file(*o->json, census::to_json(*res));
       if (!s) return void(exit = fail(s.error()));
     }
     if (o->markdown) {
-      auto s = write_text(*o->markdown, census::to_markdown(*res, command));
+      auto s = write_report_file(*o->markdown, census::to_markdown(*res, command));
       if (!s) return void(exit = fail(s.error()));
     }
     if (o->chart) {
-      auto s = write_text(*o->chart, census::to_svg(*res));
+      auto s = write_report_file(*o->chart, census::to_svg(*res));
       if (!s) return void(exit = fail(s.error()));
     }
     // The terminal table goes to stderr when stdout carries a report.

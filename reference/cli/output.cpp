@@ -129,6 +129,17 @@ json sidecar_json(const SidecarText& sidecar) {
   return j;
 }
 
+Status write_report_file(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::cout << text;
+    return {};
+  }
+  auto f = AtomicFileSink::create(path, Durability::process);
+  if (!f) return f.error();
+  CASBLOB_TRY(f->write(as_bytes(text)));
+  return f->commit();
+}
+
 void print_json(const json& j) { std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n" << std::flush; }
 
 Result<SidecarText> sidecar_for(const std::string& blob, const std::optional<std::string>& meta_file, bool no_meta) {

@@ -23,6 +23,10 @@ json sidecar_json(const SidecarText& sidecar);
 // Exactly one JSON document per line on stdout.
 void print_json(const json& j);
 
+// A report file (census, audit): it appears whole or not at all (written to a temporary name,
+// renamed when complete); "-" is stdout, whose failure flush_stdout() reports at exit.
+Status write_report_file(const std::string& path, const std::string& text);
+
 // The sidecar of a blob file: `--meta FILE` (must exist: usage otherwise), none (`--no-meta`,
 // or a blob read from standard input), or "<blob>_meta" when it exists, as Metaflow's local
 // datastore keeps it (a symbolic link there is refused, spec 10.3).

@@ -227,3 +227,44 @@ TEST_CASE("Encoding names are the stable report names", "[blob_decoder]") {
   CHECK(name(Encoding::gzip_nosidecar) == "gzip-nosidecar");
   CHECK(name(Encoding::lz4_v2) == "lz4-v2");
 }
+
+TEST_CASE("BlobDecoder::emitted: what reached the sink, also when the trailer fails (salvage)", "[reader]") {
+  const Bytes content = test::seeded_bytes("text", 20000, 3);
+  const std::string key = sha1_hex(content);
+  auto enc = encode_blob(content, EncodeOptions{});
+  REQUIRE(enc.ok());
+  Bytes payload = enc->bytes;
+  payload[payload.size() - 8] ^= 0xFF;  // CRC32 wrong, data intact
+  for (Profile p : kAllProfiles) {
+    ReadOptions ro;
+    ro.profile = p;
+    if (p == Profile::strict) ro.key = key;
+    NullSink sink;
+    BlobDecoder dec(enc->info.meta, ro, sink);
+    CHECK(!dec.emitted());  // only once finish() has returned
+    CHECK(dec.update(payload).code() == Errc::corrupt);
+    auto r = dec.finish();
+    REQUIRE(!r.ok());
+    CHECK(r.error().detail == Detail::checksum);
+    REQUIRE(dec.emitted());
+    CHECK(dec.emitted()->size == content.size());
+    CHECK(dec.emitted()->sha1 == key);
+  }
+}
+
+TEST_CASE("select_encoding is what BlobDecoder's steps 1-7 decide, per profile", "[reader]") {
+  const SidecarText cases[] = {std::nullopt, std::string(R"({"cas_raw": false, "cas_version": 1})"),
+                               std::string(R"({"cas_raw": false, "cas_version": 2})"), std::string(R"({"cas_raw": "false", "cas_version": 1})"),
+                               std::string(R"({"cas_version": "1"})"), std::string("null"), std::string("{")};
+  for (const auto& sidecar : cases)
+    for (Profile p : kAllProfiles) {
+      ReadOptions ro;
+      ro.profile = p;
+      NullSink sink;
+      BlobDecoder dec(sidecar, ro, sink);
+      auto sel = select_encoding(sidecar, p);
+      CHECK(sel.ok() == dec.encoding().has_value());
+      if (sel.ok()) CHECK(*sel == *dec.encoding());
+      else CHECK(sel.error().label() == dec.finish().error().label());
+    }
+}
