@@ -228,7 +228,7 @@ TEST_CASE("Encoding names are the stable report names", "[blob_decoder]") {
   CHECK(name(Encoding::lz4_v2) == "lz4-v2");
 }
 
-TEST_CASE("BlobDecoder::emitted: what reached the sink, also when the trailer fails (salvage)", "[reader]") {
+TEST_CASE("BlobDecoder::emitted is what reached the sink and also when the trailer fails (salvage)", "[reader]") {
   const Bytes content = test::seeded_bytes("text", 20000, 3);
   const std::string key = sha1_hex(content);
   auto enc = encode_blob(content, EncodeOptions{});
@@ -252,7 +252,7 @@ TEST_CASE("BlobDecoder::emitted: what reached the sink, also when the trailer fa
   }
 }
 
-TEST_CASE("select_encoding is what BlobDecoder's steps 1-7 decide, per profile", "[reader]") {
+TEST_CASE("select_encoding is what BlobDecoder's steps 1-7 decide under each profile", "[reader]") {
   const SidecarText cases[] = {std::nullopt, std::string(R"({"cas_raw": false, "cas_version": 1})"),
                                std::string(R"({"cas_raw": false, "cas_version": 2})"), std::string(R"({"cas_raw": "false", "cas_version": 1})"),
                                std::string(R"({"cas_version": "1"})"), std::string("null"), std::string("{")};

@@ -140,7 +140,7 @@ std::vector<std::string> all_damage_args() {
 
 }  // namespace
 
-TEST_CASE("audit/the findings table has one row per id, with unique camelCase names") {
+TEST_CASE("audit/the findings table has one row per id with unique camelCase names") {
   std::set<std::string> names;
   const int n = static_cast<int>(all_findings().size());
   for (int i = 0; i < n; ++i) {
@@ -154,20 +154,20 @@ TEST_CASE("audit/the findings table has one row per id, with unique camelCase na
   CHECK(!finding_from_name("noSuchFinding"));
 }
 
-TEST_CASE("audit/every finding id has a test store with exactly that damage, or a named test here") {
+TEST_CASE("audit/every finding id has a test store with exactly that damage or a named test here") {
   auto r = test::run_command({CASBLOB_PYTHON, kStoregen, "--list-damage"});
   REQUIRE(r.exit == 0);
   json kinds = json::parse(std::string(r.stdout_bytes.begin(), r.stdout_bytes.end()));
   std::set<std::string> covered = {
       "unreadable",        // "an object the store cannot read is unreadable and makes the audit incomplete"
-      "limitExceeded",     // "a content beyond --max-size is limitExceeded, not verified"
-      "codecUnavailable",  // "without lz4, v2 blobs are codecUnavailable" (a -DCASBLOB_WITH_LZ4=OFF build)
+      "limitExceeded",     // "a content beyond --max-size is limitExceeded and not verified"
+      "codecUnavailable",  // "without lz4 v2 blobs are codecUnavailable" (a -DCASBLOB_WITH_LZ4=OFF build)
   };
   for (const auto& k : kinds) for (const auto& id : k.at("expect")) covered.insert(id.get<std::string>());
   for (const auto& f : all_findings()) CHECK(covered.count(std::string(f.name)) == 1);
 }
 
-TEST_CASE("audit/shards partition the 256 prefixes, the sample is deterministic") {
+TEST_CASE("audit/shards partition the 256 prefixes and the sample is deterministic") {
   for (unsigned n : {1u, 2u, 3u, 7u, 16u, 100u, 256u}) {
     for (unsigned p = 0; p < 256; ++p) {
       int owners = 0;
@@ -269,7 +269,7 @@ TEST_CASE("audit/the store the real Metaflow wrote: outcomes agree with its mani
   CHECK(checked == manifest.at("blobs").size() * std::size(kAllProfiles));
 }
 
-TEST_CASE("audit/an undamaged store has no error or warning finding, and jobs do not change the report") {
+TEST_CASE("audit/an undamaged store has no error or warning finding and jobs do not change the report") {
   TempDir t;
   storegen(t.path, {"--blobs", "600", "--large", "2", "--large-size", "1200000", "--seed", "3"});
   auto st = open_ro(t.path / "store");
@@ -330,7 +330,7 @@ TEST_CASE("audit/an object the store cannot read is unreadable and makes the aud
   CHECK(std::none_of(r.gc.begin(), r.gc.end(), [&](const GcEntry& g) { return g.key == blobs[1].key; }));
 }
 
-TEST_CASE("audit/a content beyond --max-size is limitExceeded, not verified") {
+TEST_CASE("audit/a content beyond --max-size is limitExceeded and not verified") {
   TempDir t;
   storegen(t.path, {"--blobs", "20", "--large", "2", "--large-size", "300000"});
   auto st = open_ro(t.path / "store");
@@ -341,7 +341,7 @@ TEST_CASE("audit/a content beyond --max-size is limitExceeded, not verified") {
   CHECK(exit_status(r) == 0);  // a warning
 }
 
-TEST_CASE("audit/without lz4, v2 blobs are codecUnavailable") {
+TEST_CASE("audit/without lz4 v2 blobs are codecUnavailable") {
   if (lz4_available()) {
     SUCCEED("this build has lz4: the case runs in a -DCASBLOB_WITH_LZ4=OFF build");
     return;
@@ -366,7 +366,7 @@ TEST_CASE("audit/a stop request ends with a partial report that says so") {
   CHECK(r.count(FindingId::unreferenced) == 0);  // reachability is unknown, not empty
 }
 
-TEST_CASE("audit/ROOT that is not a datastore is not_found; a bad flow name is usage") {
+TEST_CASE("audit/ROOT that is not a datastore is not_found and a bad flow name is usage") {
   TempDir t;
   fs::create_directories(t.path / "empty");
   auto st = open_ro(t.path / "empty");
