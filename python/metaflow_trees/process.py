@@ -179,6 +179,8 @@ class TreeProcess:
             self._proc.kill()
             self._proc.wait()
         self._proc = None
+        if self._stderr is not None:
+            self._stderr.close()
         self.restarts += 1
         self.start()
 

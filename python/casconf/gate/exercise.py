@@ -269,10 +269,11 @@ def exercise(head: Tree, bases: list[Tree], payloads: list[tuple[str, bytes]], m
         run.read(plans)
     finally:
         run.close()
-    ex.trees = [dict(run.info[label], role="head" if label == HEAD else "head, codecs hidden"
-                     if label == ex.codecless else "base", **_tree_json(t))
-                for label, t in [(HEAD, head)] + [(b.name, b) for b in bases] +
-                ([(ex.codecless, head)] if ex.codecless else []) if label in run.info]
+    readers = [(HEAD, head, "head")] + [(b.name, b, "base") for b in bases]
+    if ex.codecless:
+        readers.append((ex.codecless, head, "head, codecs hidden"))
+    ex.trees = [dict(run.info[label], role=role, **_tree_json(tree)) for label, tree, role in readers
+                if label in run.info]
     return ex
 
 
