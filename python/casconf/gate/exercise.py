@@ -80,7 +80,6 @@ class Exercise:
     bases: list[Tree]
     reads: list[Read] = field(default_factory=list)
     head_write_failures: list[dict] = field(default_factory=list)
-    hidden_codecs: tuple[str, ...] = ()
     codecless: str | None = None          # the reader label of the head without its codecs
     fixtures_skipped: int = 0
     trees: list[dict] = field(default_factory=list)
@@ -117,7 +116,6 @@ class _Run:
         wanted = [(head.name, head, ())] + [(b.name, b, ()) for b in self.ex.bases]
         hidden = tuple(c.module for c in head.generation.codecs)
         if hidden:
-            self.ex.hidden_codecs = hidden
             self.ex.codecless = "%s without %s" % (HEAD, ", ".join(hidden))
             wanted.append((self.ex.codecless, head, hidden))
 
