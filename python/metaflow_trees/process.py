@@ -139,12 +139,17 @@ class TreeProcess:
 
     # -- protocol ------------------------------------------------------------------------------
     def _next(self, timeout: float):
-        """The next reply as a dict; None when the child died or stalled; raises on garbage."""
+        """The next reply as a dict; None when the child died (its stdout closed: then it is
+        reaped, so ``_why`` can name its exit status) or stalled; raises on garbage."""
         try:
             line = self._lines.get(timeout=timeout)
         except queue.Empty:
             return None
         if line is None:
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass  # closed its stdout and lives on: _why says it gave no reply
             return None
         try:
             doc = json.loads(line)
