@@ -83,12 +83,6 @@ class Generation:
                 "codecs": [{"module": c.module, "how": c.how} for c in self.codecs],
                 "version": self.version}
 
-    @classmethod
-    def from_json(cls, doc: dict) -> "Generation":
-        return cls(doc["name"], tuple(doc["versions"]), doc["store_module"], doc["storage_module"],
-                   doc["exception_module"], tuple(CodecImport(c["module"], c["how"]) for c in doc["codecs"]),
-                   doc.get("version"))
-
 
 def _module_file(tree: str, module: str) -> str:
     return os.path.join(tree, *module.split(".")) + ".py"
