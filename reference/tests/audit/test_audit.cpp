@@ -28,17 +28,6 @@ namespace {
 const std::string kStoregen = std::string(CASBLOB_SOURCE_DIR) + "/fixtures/stores/storegen.py";
 const std::string kRealStore = std::string(CASBLOB_SOURCE_DIR) + "/fixtures/stores/real-metaflow";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/casblob-audit-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 // Runs storegen into dir/store with `args`; returns its manifest.
 json storegen(const fs::path& dir, const std::vector<std::string>& args) {
@@ -188,13 +177,13 @@ TEST_CASE("audit/shards partition the 256 prefixes and the sample is determinist
 }
 
 TEST_CASE("audit/per-profile outcomes agree with decode_blob under each profile (property test)") {
-  TempDir t;
+  test::TempDir t;
   std::vector<std::string> args = {"--blobs", "400", "--large", "4", "--large-size", "3000000", "--seed", "5"};
   for (const auto& a : all_damage_args()) args.push_back(a);
-  storegen(t.path, args);
+  storegen(t.dir, args);
   // Damage the large blobs too: the streaming path (payloads > kWholeBlobBytes) and its replay.
   int large = 0;
-  for (const auto& e : fs::recursive_directory_iterator(t.path / "store")) {
+  for (const auto& e : fs::recursive_directory_iterator(t.dir / "store")) {
     if (!e.is_regular_file() || e.path().filename().string().size() != 40 || e.file_size() <= kWholeBlobBytes) continue;
     std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
     if (large % 2 == 0) {
@@ -207,7 +196,7 @@ TEST_CASE("audit/per-profile outcomes agree with decode_blob under each profile 
     ++large;
   }
   CHECK(large == 4);
-  auto st = open_ro(t.path / "store");
+  auto st = open_ro(t.dir / "store");
   BlobChecker checker(*st, kDefaultMaxSize);
   std::size_t compared = 0, inferred = 0;
   std::map<std::string, int> classes;
@@ -270,9 +259,9 @@ TEST_CASE("audit/the store the real Metaflow wrote: outcomes agree with its mani
 }
 
 TEST_CASE("audit/an undamaged store has no error or warning finding and jobs do not change the report") {
-  TempDir t;
-  storegen(t.path, {"--blobs", "600", "--large", "2", "--large-size", "1200000", "--seed", "3"});
-  auto st = open_ro(t.path / "store");
+  test::TempDir t;
+  storegen(t.dir, {"--blobs", "600", "--large", "2", "--large-size", "1200000", "--seed", "3"});
+  auto st = open_ro(t.dir / "store");
   AuditOptions one;
   one.jobs = 1;
   AuditReport a = run(*st, one), b = run(*st);
@@ -287,11 +276,11 @@ TEST_CASE("audit/an undamaged store has no error or warning finding and jobs do 
 }
 
 TEST_CASE("audit/merging the shards of a store gives the audit of the whole store") {
-  TempDir t;
+  test::TempDir t;
   std::vector<std::string> args = {"--blobs", "300", "--seed", "9"};
   for (const auto& a : all_damage_args()) args.push_back(a);
-  storegen(t.path, args);
-  auto st = open_ro(t.path / "store");
+  storegen(t.dir, args);
+  auto st = open_ro(t.dir / "store");
   AuditReport whole = run(*st);
   std::vector<AuditReport> shards;
   for (unsigned k = 1; k <= 3; ++k) {
@@ -315,9 +304,9 @@ TEST_CASE("audit/merging the shards of a store gives the audit of the whole stor
 }
 
 TEST_CASE("audit/an object the store cannot read is unreadable and makes the audit incomplete") {
-  TempDir t;
-  storegen(t.path, {"--blobs", "50"});
-  auto st = open_ro(t.path / "store");
+  test::TempDir t;
+  storegen(t.dir, {"--blobs", "50"});
+  auto st = open_ro(t.dir / "store");
   auto blobs = all_blobs(*st);
   REQUIRE(blobs.size() > 2);
   FaultyStorage faulty(*st, {blobs[1].path});
@@ -331,9 +320,9 @@ TEST_CASE("audit/an object the store cannot read is unreadable and makes the aud
 }
 
 TEST_CASE("audit/a content beyond --max-size is limitExceeded and not verified") {
-  TempDir t;
-  storegen(t.path, {"--blobs", "20", "--large", "2", "--large-size", "300000"});
-  auto st = open_ro(t.path / "store");
+  test::TempDir t;
+  storegen(t.dir, {"--blobs", "20", "--large", "2", "--large-size", "300000"});
+  auto st = open_ro(t.dir / "store");
   AuditOptions o;
   o.max_size = 100000;
   AuditReport r = run(*st, o);
@@ -346,16 +335,16 @@ TEST_CASE("audit/without lz4 v2 blobs are codecUnavailable") {
     SUCCEED("this build has lz4: the case runs in a -DCASBLOB_WITH_LZ4=OFF build");
     return;
   }
-  TempDir t;
-  storegen(t.path, {"--blobs", "40", "--v2-fraction", "0.5"});
-  auto st = open_ro(t.path / "store");
+  test::TempDir t;
+  storegen(t.dir, {"--blobs", "40", "--v2-fraction", "0.5"});
+  auto st = open_ro(t.dir / "store");
   CHECK(run(*st).count(FindingId::codecUnavailable) > 0);
 }
 
 TEST_CASE("audit/a stop request ends with a partial report that says so") {
-  TempDir t;
-  storegen(t.path, {"--blobs", "100"});
-  auto st = open_ro(t.path / "store");
+  test::TempDir t;
+  storegen(t.dir, {"--blobs", "100"});
+  auto st = open_ro(t.dir / "store");
   std::atomic<bool> stop{true};
   AuditOptions o;
   o.stop = &stop;
@@ -367,16 +356,16 @@ TEST_CASE("audit/a stop request ends with a partial report that says so") {
 }
 
 TEST_CASE("audit/ROOT that is not a datastore is not_found and a bad flow name is usage") {
-  TempDir t;
-  fs::create_directories(t.path / "empty");
-  auto st = open_ro(t.path / "empty");
+  test::TempDir t;
+  fs::create_directories(t.dir / "empty");
+  auto st = open_ro(t.dir / "empty");
   auto r = run_audit(*st, {});
   REQUIRE(!r.ok());
   CHECK(r.error().code == Errc::not_found);
   AuditOptions o;
   o.flows = {"../etc"};
-  storegen(t.path, {"--blobs", "10"});
-  auto st2 = open_ro(t.path / "store");
+  storegen(t.dir, {"--blobs", "10"});
+  auto st2 = open_ro(t.dir / "store");
   auto r2 = run_audit(*st2, o);
   REQUIRE(!r2.ok());
   CHECK(r2.error().code == Errc::usage);
@@ -385,9 +374,9 @@ TEST_CASE("audit/ROOT that is not a datastore is not_found and a bad flow name i
 TEST_CASE("audit/a worker whose first blob has no sidecar reads it under every profile") {
   // The dispatch memo once compared "nothing remembered yet" equal to "no sidecar" and read
   // an empty table (a crash in one audit run of five).
-  TempDir t;
-  json m = storegen(t.path, {"--blobs", "30", "--damage", "sidecar_missing", "--damage", "sidecar_missing_v2"});
-  auto st = open_ro(t.path / "store");
+  test::TempDir t;
+  json m = storegen(t.dir, {"--blobs", "30", "--damage", "sidecar_missing", "--damage", "sidecar_missing_v2"});
+  auto st = open_ro(t.dir / "store");
   for (const auto& d : m.at("damage")) {
     const std::string path = d.at("path"), key = d.at("key");
     auto info = st->stat(path);
