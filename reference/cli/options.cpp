@@ -14,6 +14,14 @@ CLI::Option* add_profile_option(CLI::App* cmd, std::string& target) {
   return cmd->add_option("--profile", target, help + " (default strict)")->check(CLI::IsMember(profile_names()));
 }
 
+void add_storage_options(CLI::App* cmd, StorageOptions& target, bool jobs) {
+  cmd->add_option("--endpoint-url", target.endpoint_url,
+                  "s3:// roots: an S3-compatible endpoint (beats METAFLOW_S3_ENDPOINT_URL and AWS_ENDPOINT_URL_S3)");
+  if (jobs)
+    cmd->add_option("--jobs", target.jobs, "Parallel requests (s3://) and workers (default: 8 for s3://, 1 locally)")
+        ->check(CLI::Range(1u, 256u));
+}
+
 Result<std::uint64_t> parse_size(const std::string& text, const std::string& option) {
   auto bad = [&] { return Error(Errc::usage, option + " must be a number of bytes from 0 to 2^64-1, not '" + text + "'"); };
   if (text.empty() || text.size() > 20) return bad();
