@@ -9,8 +9,9 @@
    "code": "SlowDown"} answers the next N matching requests with that S3 error, and
   {"kind": "cut", "after": BYTES, ...} forwards the response but closes the connection after
   BYTES body bytes (a GET cut short mid-stream).
-* GET /__proxy/stats returns the counters (requests by method, faults injected, signature
-  failures) and POST /__proxy/reset clears counters and rules.
+* GET /__proxy/stats?bucket=NAME returns that bucket's counters (requests by method, faults
+  injected, cuts, signature failures, conditional PUTs). Tests running at once use different
+  buckets, and their rules name their bucket in path_contains, so they do not disturb each other.
 
 Only 127.0.0.1 is ever contacted (the upstream is the local test server).
 """
@@ -36,20 +37,19 @@ class State:
         self.secret_key = secret_key
         self.lock = threading.Lock()
         self.rules = []
-        self.reset()
+        self.stats = {}
 
-    def reset(self):
-        with self.lock:
-            self.rules = []
-            self.stats = {"requests": {}, "faults": 0, "cuts": 0, "signature_failures": 0, "unsigned": 0,
-                          "if_none_match": 0}
+    def bucket_stats(self, bucket):
+        return self.stats.setdefault(bucket, {"requests": {}, "faults": 0, "cuts": 0, "signature_failures": 0,
+                                              "if_none_match": 0})
 
-    def count(self, field, key=None):
+    def count(self, bucket, field, key=None):
         with self.lock:
+            stats = self.bucket_stats(bucket)
             if key is None:
-                self.stats[field] += 1
+                stats[field] += 1
             else:
-                self.stats[field][key] = self.stats[field].get(key, 0) + 1
+                stats[field][key] = stats[field].get(key, 0) + 1
 
     def take_rule(self, method, path):
         with self.lock:
@@ -131,12 +131,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _control(self, body):
-        if self.path == "/__proxy/stats" and self.command == "GET":
+        if self.path.startswith("/__proxy/stats?bucket=") and self.command == "GET":
             with self.state.lock:
-                return self._reply(200, json.dumps(self.state.stats).encode(), "application/json")
-        if self.path == "/__proxy/reset" and self.command == "POST":
-            self.state.reset()
-            return self._reply(200, b"{}", "application/json")
+                stats = self.state.bucket_stats(self.path.split("=", 1)[1])
+                return self._reply(200, json.dumps(stats).encode(), "application/json")
         if self.path == "/__proxy/faults" and self.command == "POST":
             with self.state.lock:
                 self.state.rules.extend(json.loads(body or b"[]"))
@@ -149,16 +147,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path.startswith("/__proxy/"):
             return self._control(body)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        self.state.count("requests", self.command)
+        bucket = self.path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
+        self.state.count(bucket, "requests", self.command)
         if headers.get("if-none-match") == "*":
-            self.state.count("if_none_match")
+            self.state.count(bucket, "if_none_match")
         problem = verify_signature(self.state, self.command, self.path, headers, body)
         if problem:
-            self.state.count("signature_failures")
+            self.state.count(bucket, "signature_failures")
             return self._reply(403, s3_error_xml("SignatureDoesNotMatch", problem))
         rule = self.state.take_rule(self.command, self.path)
         if rule and rule.get("kind", "error") == "error":
-            self.state.count("faults")
+            self.state.count(bucket, "faults")
             return self._reply(rule.get("status", 503), s3_error_xml(rule.get("code", "SlowDown"), "injected by s3proxy"))
         upstream = http.client.HTTPConnection("127.0.0.1", self.state.upstream_port, timeout=120)
         forwarded = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS and k.lower() != "expect"}
@@ -182,7 +181,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if cut is not None and sent + len(chunk) > cut:
                 self.wfile.write(chunk[: cut - sent])
                 self.wfile.flush()
-                self.state.count("cuts")
+                self.state.count(bucket, "cuts")
                 self.close_connection = True
                 break
             self.wfile.write(chunk)

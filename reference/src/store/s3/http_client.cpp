@@ -78,6 +78,20 @@ const std::string* HttpResponse::header(std::string_view lowercase_name) const {
   return nullptr;
 }
 
+Status check_signable(const std::vector<std::string>& headers) {
+  std::vector<std::string> names;
+  for (const auto& h : headers) {
+    std::string n = h.substr(0, h.find(':'));
+    std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
+    names.push_back(std::move(n));
+  }
+  for (const auto& a : names)
+    for (const auto& b : names)
+      if (b.size() > a.size() && b.compare(0, a.size(), a) == 0 && b[a.size()] < ':')
+        return Error(Errc::io_error, "libcurl cannot sign the headers " + a + " and " + b + " in one request (SigV4 header order)");
+  return {};
+}
+
 Error transport_error(std::string_view what, CURLcode code, const char* errbuf) {
   std::string detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(code);
   return Error(Errc::io_error, std::string(what) + ": " + detail);
@@ -200,6 +214,7 @@ void HttpClient::backoff(unsigned attempt) const {
 }
 
 Result<HttpResponse> HttpClient::perform(const HttpRequest& req) {
+  CASBLOB_TRY(check_signable(req.headers));
   Handle h = acquire();
   if (!h.get()) return Error(Errc::io_error, "cannot create an HTTP handle (libcurl)");
   Exchange x;

@@ -107,6 +107,12 @@ class HttpClient {
   std::vector<CURL*> idle_;
 };
 
+// libcurl 7.88 (Debian 12) sorts the canonical headers of SigV4 as whole "name:value" lines,
+// AWS by name: when one header name is a prefix of another followed by '-' (x-amz-copy-source
+// and x-amz-copy-source-if-match, x-amz-meta-a and x-amz-meta-a-b) the signature is wrong
+// (measured against botocore, tests/s3/s3proxy.py). Such a request is refused before sending.
+Status check_signable(const std::vector<std::string>& headers);
+
 // "what: <transport error>" for a curl failure.
 Error transport_error(std::string_view what, CURLcode code, const char* errbuf = nullptr);
 

@@ -9,7 +9,10 @@
 //                 then PUT with If-None-Match: * (honoured by AWS and MinIO; a server that
 //                 ignores it degrades to Metaflow's own HEAD-then-PUT)
 //   write_sidecar CopyObject onto itself with x-amz-metadata-directive: REPLACE, guarded by
-//                 x-amz-copy-source-if-match so a concurrent rewrite is not overwritten
+//                 If-Match: <the ETag just checked> on the destination (which is the source),
+//                 so a payload replaced meanwhile never gets this sidecar where the server
+//                 honours it. Not x-amz-copy-source-if-match: libcurl 7.88 cannot sign it next to
+//                 x-amz-copy-source (http_client.hpp, check_signable)
 // Nothing here sends DELETE.
 #include "casblob/s3_storage.hpp"
 
@@ -283,7 +286,7 @@ Status S3Storage::write_sidecar(std::string_view blob_path, const std::string& s
   req.headers.push_back("x-amz-copy-source: /" + s3::uri_encode(impl_->where.bucket, false) + "/" +
                         s3::uri_encode(impl_->key_of(blob_path), true));
   req.headers.push_back("x-amz-metadata-directive: REPLACE");
-  if (const auto* etag = h->header("etag")) req.headers.push_back("x-amz-copy-source-if-match: " + *etag);
+  if (const auto* etag = h->header("etag")) req.headers.push_back("If-Match: " + *etag);
   const auto* type = h->header("content-type");
   req.headers.push_back("Content-Type: " + (type ? *type : std::string(kContentType)));
   req.headers.push_back(std::string(kSidecarHeader) + ": " + sidecar);
