@@ -1,4 +1,4 @@
-// A datastore on S3 or an S3-compatible object store (spec 4.2, 4.4): `s3://bucket/prefix`
+// A datastore on S3 or an S3-compatible object store (spec 4.2, 4.2.1-4.2.2): `s3://bucket/prefix`
 // behind the Storage interface of store.hpp, so that get, put, audit, repair and migrate run
 // on it unchanged. The sidecar is the object's user metadata `metaflow-user-attributes`
 // (HTTP header x-amz-meta-metaflow-user-attributes), written in the same PUT as the payload.
@@ -51,7 +51,7 @@ struct S3Options {
 //                profile (AWS_PROFILE, else "default") in AWS_SHARED_CREDENTIALS_FILE
 //                (~/.aws/credentials), then in AWS_CONFIG_FILE (~/.aws/config, "[profile NAME]")
 //   region:      AWS_REGION, AWS_DEFAULT_REGION, `region` of the profile, "us-east-1"
-// Not read (documented in spec 4.4): SSO, credential_process, web identity, container and
+// Not read (documented in spec 4.2.2): SSO, credential_process, web identity, container and
 // instance-metadata credentials. Fails (usage) only on an unreadable or malformed file that
 // was named explicitly, or a named profile that exists nowhere.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

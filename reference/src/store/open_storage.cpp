@@ -6,7 +6,7 @@ namespace casblob {
 
 Result<std::unique_ptr<Storage>> open_storage(const std::string& root, StorageOptions opts) {
   if (root.rfind("s3://", 0) == 0) {
-    // Configured as the AWS tools and Metaflow find it (spec 4.4); the CLI's --endpoint-url wins.
+    // Configured as the AWS tools and Metaflow find it (spec 4.2.2); the CLI's --endpoint-url wins.
     auto options = s3_options_from_environment(process_environment(), opts.endpoint_url);
     if (!options) return options.error();
     auto s3 = S3Storage::open(root, std::move(*options), opts);

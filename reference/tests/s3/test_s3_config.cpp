@@ -1,5 +1,5 @@
 // The S3 backend without a server: the environment as the AWS tools read it, s3:// URLs,
-// SigV4's URI encoding, and the XML and dates S3 answers with (spec 4.4).
+// SigV4's URI encoding, and the XML and dates S3 answers with (spec 4.2.2).
 #include <catch2/catch.hpp>
 
 #include <filesystem>

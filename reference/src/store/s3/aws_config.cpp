@@ -1,5 +1,5 @@
 // Where the AWS tools (and Metaflow, through boto3) find endpoint, credentials and region
-// (spec 4.4): the environment, then the shared credentials and config files.
+// (spec 4.2.2): the environment, then the shared credentials and config files.
 #include <cstdlib>
 #include <fstream>
 #include <map>

@@ -1,14 +1,14 @@
-// S3Storage: the Storage operations as S3 requests (spec 4.4).
+// S3Storage: the Storage operations as S3 requests (spec 4.2.2).
 //
 //   list          ListObjectsV2 with delimiter "/", every page (continuation tokens)
 //   stat          HEAD; a key that is only a prefix of others is a directory
 //   open          a streaming GET (get_source.cpp)
-//   read_sidecar  HEAD, header x-amz-meta-metaflow-user-attributes (R-META-5)
-//   commit        one PUT carrying payload and sidecar: S3 makes both visible at once, so the
+//   read_sidecar  HEAD, header x-amz-meta-metaflow-user-attributes, verbatim (R-META-5, R-META-12)
+//   commit        one PUT carrying payload and sidecar (R-META-11): S3 makes both visible at once, so the
 //                 R-KEY-4 order and R-KEY-7 pairing hold by construction. if_absent is HEAD
 //                 then PUT with If-None-Match: * (honoured by AWS and MinIO; a server that
 //                 ignores it degrades to Metaflow's own HEAD-then-PUT)
-//   write_sidecar CopyObject onto itself with x-amz-metadata-directive: REPLACE, guarded by
+//   write_sidecar CopyObject onto itself with x-amz-metadata-directive: REPLACE (R-META-11), guarded by
 //                 If-Match: <the ETag just checked> on the destination (which is the source),
 //                 so a payload replaced meanwhile never gets this sidecar where the server
 //                 honours it. Not x-amz-copy-source-if-match: libcurl 7.88 cannot sign it next to

@@ -1,4 +1,4 @@
-// AWS URI encoding and the s3:// URL (spec 4.4).
+// AWS URI encoding and the s3:// URL (spec 4.2.2).
 #include "store/s3/uri.hpp"
 
 #include <algorithm>
