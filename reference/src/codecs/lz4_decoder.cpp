@@ -27,7 +27,9 @@ namespace casblob {
 namespace {
 
 constexpr std::size_t kWindow = 64 * 1024;        // lz4 match distance limit
-constexpr std::size_t kMaxReported = 4096;        // frames / blocks kept in the report
+constexpr std::size_t kMaxReported = 4096;        // frames kept in the report, and blocks in all
+                                                  // frames together (F9: 4096 frames x 4096 empty
+                                                  // blocks must not cost 400 MB of report)
 constexpr std::uint8_t kFrameMagicLE[4] = {0x04, 0x22, 0x4D, 0x18};
 constexpr std::uint8_t kSkipMagicLE[3] = {0x2A, 0x4D, 0x18};  // after the 0x5? byte
 
@@ -66,6 +68,7 @@ struct Lz4Decoder::Impl {
   std::size_t need = 0;             // bytes the current small field needs
   bool counted_frame_done = false;  // a frame that counts for multi_frame=false has ended
   Lz4FrameInfo f;                   // frame being decoded
+  std::size_t reported_blocks = 0;  // block entries kept in the report, over all frames
 
   // Blocks.
   std::uint32_t bsize = 0;          // stored size of the current block
@@ -254,7 +257,10 @@ struct Lz4Decoder::Impl {
         return fail(Detail::checksum, "block checksum mismatch in the block" + at(boff));
     }
     ++f.block_count;
-    if (f.blocks.size() < kMaxReported) f.blocks.push_back({boff, bsize, braw, stored_crc});
+    if (reported_blocks < kMaxReported) {
+      f.blocks.push_back({boff, bsize, braw, stored_crc});
+      ++reported_blocks;
+    }
 
     const std::uint8_t* produced;
     std::size_t n;

@@ -1,5 +1,6 @@
-// Released Metaflow (and PR #3090) as a decision procedure. Each branch cites the Python it
-// models; conformance/casconf/pymodel.py runs the real thing and the fixtures pin both.
+// Released Metaflow (and PR #3090) as a decision procedure (R-PROF-2: the measured outcome,
+// wrong bytes included). Each branch cites the Python it models; python/metaflow_model runs the
+// real thing and the fixtures pin both.
 #include <cmath>
 #include <cstdint>
 
@@ -42,6 +43,7 @@ Result<Encoding> dispatch_python(const SidecarText& sidecar, Profile profile) {
   // json.load(open(path, "r")) runs outside Metaflow's try: failures escape as-is.
   MetaDoc doc = parse_meta(*sidecar);
   if (!doc.utf8_valid) return unhandled("UnicodeDecodeError", "sidecar is not UTF-8");
+  if (doc.python_recursion_error) return unhandled("RecursionError", doc.parse_error);  // F14
   if (!doc.python_json_ok) return unhandled("JSONDecodeError", doc.parse_error);
   const JsonValue& meta = doc.top;
 

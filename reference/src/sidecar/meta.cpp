@@ -52,6 +52,8 @@ MetaDoc parse_meta(std::string_view text) {
   }
   auto scan = detail::scan_json(text);
   doc.python_json_ok = scan.ok;
+  doc.python_recursion_error = scan.python_recursion_error;
+  doc.nesting_depth = scan.max_depth;
   // spec 4.3: strict JSON is RFC 8259 without Python's literals and, as I-JSON (RFC 7493)
   // requires, without escaped unpaired surrogates (readers disagree on what they mean).
   doc.strict_json_ok = scan.ok && !scan.uses_python_literals && !scan.has_lone_surrogate;
@@ -83,10 +85,15 @@ Result<StrictMeta> validate_meta_strict(const MetaDoc& doc) {
   // Step 3, R-META-6 (and R-META-10: no text, whatever its value, means "no sidecar").
   if (!doc.utf8_valid) return invalid("not valid UTF-8");
   if (doc.has_bom) return invalid("starts with a byte order mark");
+  if (doc.python_recursion_error)
+    return invalid("nested deeper than " + std::to_string(kStrictMaxNesting) + " levels (spec 10.2)");
   if (!doc.strict_json_ok) return invalid(doc.parse_error.empty() ? "not JSON" : doc.parse_error);
   if (doc.top.type != JsonType::object)
     return invalid("top level is " + std::string(name(doc.top.type)) + ", not an object");
   if (doc.has_duplicate_keys) return invalid("duplicate member names");
+  if (doc.nesting_depth > kStrictMaxNesting)
+    return invalid("nested " + std::to_string(doc.nesting_depth) + " levels deep, more than " +
+                   std::to_string(kStrictMaxNesting) + " (spec 10.2)");
 
   // Step 4, R-META-7. Members other than these two are ignored (R-META-9).
   StrictMeta m;
