@@ -75,6 +75,7 @@ class S3Storage final : public Storage {
   Result<ObjectInfo> stat(std::string_view path) override;
   Result<std::unique_ptr<Source>> open(std::string_view path) override;
   Result<SidecarText> read_sidecar(std::string_view blob_path) override;
+  Result<OpenedBlob> open_blob(std::string_view blob_path) override;  // one GET
   Result<std::unique_ptr<PendingBlob>> begin_blob(std::string_view dir) override;
   Status write_sidecar(std::string_view blob_path, const std::string& sidecar) override;
 

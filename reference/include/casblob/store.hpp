@@ -93,6 +93,15 @@ class Storage {
   // nullopt: absent. Longer than kMaxSidecarBytes: meta_invalid.
   virtual Result<SidecarText> read_sidecar(std::string_view blob_path) = 0;
 
+  // The payload as a stream and its sidecar, as one reading: what get and audit need per blob.
+  // The default is open() then read_sidecar(); S3 takes both from one GET (the metadata of the
+  // very object being streamed, and half the requests).
+  struct OpenedBlob {
+    std::unique_ptr<Source> payload;
+    SidecarText sidecar;
+  };
+  virtual Result<OpenedBlob> open_blob(std::string_view blob_path);
+
   // Starts a payload; its temporary bytes live under `dir` (local: a recognisable temporary
   // file, spec 10.6), so that the commit is a rename within one filesystem.
   virtual Result<std::unique_ptr<PendingBlob>> begin_blob(std::string_view dir) = 0;

@@ -302,3 +302,25 @@ TEST_CASE("a wrong secret is refused by the signature check with a clear io_erro
   CHECK(r.error().message.find("403") != std::string::npos);
   CHECK(server.stats(bucket)["signature_failures"] == 1);  // refused, and not retried
 }
+
+TEST_CASE("open_blob takes payload and sidecar from one GET (no HEAD) and agrees with read_sidecar", "[s3-server]") {
+  const auto& server = S3TestServer::get();
+  auto bucket = server.new_bucket("openblob");
+  auto storage = open_on(bucket);
+  auto store = *CasStore::open(*storage, "F");
+  auto info = put(store, test::seeded_bytes("text", 5000, 8), 2);
+  const auto path = store.blob_path(info.encode.key);
+  REQUIRE(server.request("PUT", "/" + bucket + "/ds/F/data/aa/nometa", "x") == 200);
+  auto before = server.stats(bucket);
+  auto blob = storage->open_blob(path);
+  REQUIRE(blob.ok());
+  CHECK(blob->sidecar == info.encode.meta);
+  auto bare = storage->open_blob("F/data/aa/nometa");
+  REQUIRE(bare.ok());
+  CHECK_FALSE(bare->sidecar.has_value());
+  CHECK(storage->open_blob("F/data/aa/absent").error().code == Errc::not_found);
+  auto after = server.stats(bucket);
+  CHECK(requests(after, "GET") - requests(before, "GET") == 3);
+  CHECK(requests(after, "HEAD") == requests(before, "HEAD"));
+  CHECK(*storage->read_sidecar(path) == blob->sidecar);
+}

@@ -74,6 +74,8 @@ class GetSource final : public Source {
     }
   }
 
+  const HttpResponse& response() const { return x_.response; }
+
   std::optional<std::uint64_t> size_hint() const override {
     return size_known_ ? std::optional<std::uint64_t>(size_) : std::nullopt;
   }
@@ -161,9 +163,11 @@ class GetSource final : public Source {
 
 }  // namespace
 
-Result<std::unique_ptr<Source>> open_get_source(HttpClient& client, std::string url, std::string shown_as) {
+Result<std::unique_ptr<Source>> open_get_source(HttpClient& client, std::string url, std::string shown_as,
+                                                HttpResponse* headers) {
   auto src = std::make_unique<GetSource>(client, std::move(url), std::move(shown_as));
   CASBLOB_TRY(src->start());
+  if (headers) headers->headers = src->response().headers;
   return std::unique_ptr<Source>(std::move(src));
 }
 

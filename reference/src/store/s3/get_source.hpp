@@ -15,7 +15,9 @@ namespace casblob::s3 {
 // libcurl's transfer is paused while more than kGetBuffer bytes wait, and a connection lost
 // mid-body is resumed with `Range: bytes=N-` and `If-Match: <ETag>` (a different object under
 // the same key is io_error, never spliced bytes).
-Result<std::unique_ptr<Source>> open_get_source(HttpClient& client, std::string url, std::string shown_as);
+// `headers`, when given, receives the response's headers (the object's metadata among them).
+Result<std::unique_ptr<Source>> open_get_source(HttpClient& client, std::string url, std::string shown_as,
+                                                HttpResponse* headers = nullptr);
 
 inline constexpr std::size_t kGetBuffer = std::size_t{1} << 20;
 

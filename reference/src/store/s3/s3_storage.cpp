@@ -2,7 +2,7 @@
 //
 //   list          ListObjectsV2 with delimiter "/", every page (continuation tokens)
 //   stat          HEAD; a key that is only a prefix of others is a directory
-//   open          a streaming GET (get_source.cpp)
+//   open          a streaming GET (get_source.cpp); open_blob takes the sidecar from its headers
 //   read_sidecar  HEAD, header x-amz-meta-metaflow-user-attributes, verbatim (R-META-5, R-META-12)
 //   commit        one PUT carrying payload and sidecar (R-META-11): S3 makes both visible at once, so the
 //                 R-KEY-4 order and R-KEY-7 pairing hold by construction. if_absent is HEAD
@@ -252,6 +252,16 @@ Result<ObjectInfo> S3Storage::stat(std::string_view path) {
 Result<std::unique_ptr<Source>> S3Storage::open(std::string_view path) {
   CASBLOB_TRY(check_relative_path(path));
   return s3::open_get_source(impl_->http, impl_->object_url(path), impl_->shown(path));
+}
+
+Result<Storage::OpenedBlob> S3Storage::open_blob(std::string_view blob_path) {
+  CASBLOB_TRY(check_relative_path(blob_path));
+  s3::HttpResponse headers;
+  auto src = s3::open_get_source(impl_->http, impl_->object_url(blob_path), impl_->shown(blob_path), &headers);
+  if (!src) return src.error();
+  auto sidecar = Impl::sidecar_of(headers, impl_->shown(blob_path));  // the GET's own metadata
+  if (!sidecar) return sidecar.error();
+  return OpenedBlob{std::move(*src), std::move(*sidecar)};
 }
 
 Result<SidecarText> S3Storage::read_sidecar(std::string_view blob_path) {

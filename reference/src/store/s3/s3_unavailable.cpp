@@ -22,6 +22,7 @@ Status S3Storage::list(std::string_view, const std::function<Status(const Object
 Result<ObjectInfo> S3Storage::stat(std::string_view) { return unavailable("stat"); }
 Result<std::unique_ptr<Source>> S3Storage::open(std::string_view) { return unavailable("open"); }
 Result<SidecarText> S3Storage::read_sidecar(std::string_view) { return unavailable("read_sidecar"); }
+Result<Storage::OpenedBlob> S3Storage::open_blob(std::string_view) { return unavailable("open_blob"); }
 Result<std::unique_ptr<PendingBlob>> S3Storage::begin_blob(std::string_view) { return unavailable("begin_blob"); }
 Status S3Storage::write_sidecar(std::string_view, const std::string&) { return unavailable("write_sidecar"); }
 
