@@ -3,6 +3,7 @@
 // beyond one page, 0-byte objects, a large lz4 blob streamed, retries, resumed GETs.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -268,26 +269,33 @@ TEST_CASE("a sidecar lost by a REPLACE copy: get falls back to gzip as Metaflow 
   CHECK(get(store, v2.encode.key).ok());
 }
 
-TEST_CASE("concurrent puts of one content leave one payload with its own sidecar", "[s3-server]") {
+// Concurrent PUTs of one key are not tested here: S3 makes each PUT atomic with its metadata,
+// but s3rver writes the object and its metadata as two files, and measured so it either pairs
+// one PUT's payload with another's metadata or answers 500 InternalError (spec 4.2.2).
+TEST_CASE("one S3Storage serves many threads: parallel puts and gets of distinct blobs all read back right", "[s3-server]") {
   const auto& server = S3TestServer::get();
-  auto bucket = server.new_bucket("race");
+  auto bucket = server.new_bucket("threads");
   auto storage = open_on(bucket);
-  const Bytes content = test::seeded_bytes("text", 200000, 4);
-  std::vector<std::thread> writers;
-  for (int t = 0; t < 6; ++t)
-    writers.emplace_back([&, t] {
+  std::vector<std::thread> workers;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t)
+    workers.emplace_back([&, t] {
       auto store = *CasStore::open(*storage, "F");
-      MemorySource src(content);
-      EncodeOptions eo;
-      eo.version = 1 + t % 2;
-      eo.raw = t % 3 == 0;
-      CHECK(store.put(src, eo).ok());
+      for (int i = 0; i < 12; ++i) {
+        const Bytes content = test::seeded_bytes(i % 2 ? "text" : "random", 1000 + 997 * i, 100 * t + i);
+        MemorySource src(content);
+        EncodeOptions eo;
+        eo.version = 1 + (t + i) % 2;
+        eo.raw = i % 3 == 0;
+        auto info = store.put(src, eo);
+        if (!info) continue;
+        auto back = get(store, info->encode.key);
+        if (back && *back == content) ++ok;
+      }
     });
-  for (auto& w : writers) w.join();
-  auto store = *CasStore::open(*storage, "F");
-  // Whatever writer won, payload and metadata arrived in one PUT: every reader reads it right.
-  CHECK(get(store, sha1_hex(content), Profile::strict).ok());
-  CHECK(get(store, sha1_hex(content), Profile::v2).ok());
+  for (auto& w : workers) w.join();
+  CHECK(ok == 8 * 12);
+  CHECK(server.stats(bucket)["signature_failures"] == 0);
 }
 
 TEST_CASE("a wrong secret is refused by the signature check with a clear io_error", "[s3-server]") {

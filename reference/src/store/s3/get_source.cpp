@@ -1,5 +1,6 @@
-// A streaming GET driven through curl's multi interface: read() runs the transfer until
-// bytes are there; the write callback pauses it when the buffer is full.
+// A streaming GET driven through curl's multi interface (the pooled connection's own multi
+// handle): read() runs the transfer until bytes are there; the write callback pauses it when
+// the buffer is full.
 #include "store/s3/get_source.hpp"
 
 #include <algorithm>
@@ -13,10 +14,10 @@ namespace {
 class GetSource final : public Source {
  public:
   GetSource(HttpClient& client, std::string url, std::string shown)
-      : client_(client), handle_(client.acquire()), multi_(curl_multi_init()), url_(std::move(url)), shown_(std::move(shown)) {}
+      : client_(client), handle_(client.acquire()), multi_(handle_.multi()), url_(std::move(url)), shown_(std::move(shown)) {}
   ~GetSource() override {
+    // Removing a transfer cut short closes its connection; a finished one stays for reuse.
     if (in_multi_) curl_multi_remove_handle(multi_, handle_.get());
-    if (multi_) curl_multi_cleanup(multi_);
   }
 
   // Runs attempts until one has a final status; the error to report otherwise.

@@ -104,18 +104,25 @@ HttpClient::HttpClient(const S3Options& options) : options_(options) {
     userpwd_ = options_.credentials->access_key_id + ":" + options_.credentials->secret_access_key;
 }
 
+namespace {
+void close_connection(HttpClient::Connection c) {
+  if (c.multi) curl_multi_cleanup(c.multi);
+  if (c.easy) curl_easy_cleanup(c.easy);
+}
+}  // namespace
+
 HttpClient::~HttpClient() {
-  for (CURL* e : idle_) curl_easy_cleanup(e);
+  for (auto c : idle_) close_connection(c);
 }
 
 HttpClient::Handle::~Handle() {
-  if (!easy_) return;
-  curl_easy_reset(easy_);  // keeps the connection; drops every option and callback
+  if (!c_.easy) return;
+  curl_easy_reset(c_.easy);  // drops every option and callback; the multi keeps the connection
   std::lock_guard lock(owner_->mutex_);
   if (owner_->idle_.size() < std::max(1u, owner_->options_.jobs)) {
-    owner_->idle_.push_back(easy_);
+    owner_->idle_.push_back(c_);
   } else {
-    curl_easy_cleanup(easy_);
+    close_connection(c_);
   }
 }
 
@@ -123,12 +130,38 @@ HttpClient::Handle HttpClient::acquire() {
   {
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
-      CURL* e = idle_.back();
+      Connection c = idle_.back();
       idle_.pop_back();
-      return Handle(this, e);
+      return Handle(this, c);
     }
   }
-  return Handle(this, curl_easy_init());
+  Connection c{curl_easy_init(), curl_multi_init()};
+  if (!c.easy || !c.multi) {
+    close_connection(c);
+    c = {};
+  }
+  return Handle(this, c);
+}
+
+CURLcode HttpClient::run(const Handle& h) {
+  if (curl_multi_add_handle(h.multi(), h.get()) != CURLM_OK) return CURLE_FAILED_INIT;
+  CURLcode result = CURLE_OK;
+  for (bool done = false; !done;) {
+    int running = 0;
+    if (curl_multi_perform(h.multi(), &running) != CURLM_OK) {
+      result = CURLE_FAILED_INIT;
+      break;
+    }
+    int left = 0;
+    while (CURLMsg* m = curl_multi_info_read(h.multi(), &left))
+      if (m->msg == CURLMSG_DONE) {
+        result = m->data.result;
+        done = true;
+      }
+    if (!done && running) curl_multi_poll(h.multi(), nullptr, 0, 1000, nullptr);
+  }
+  curl_multi_remove_handle(h.multi(), h.get());
+  return result;
 }
 
 void HttpClient::prepare(CURL* easy, const HttpRequest& req, Exchange& x) const {
@@ -224,7 +257,7 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& req) {
     prepare(h.get(), req, x);
     errbuf[0] = 0;
     curl_easy_setopt(h.get(), CURLOPT_ERRORBUFFER, errbuf);
-    CURLcode rc = curl_easy_perform(h.get());
+    CURLcode rc = run(h);
     curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &x.response.status);
     const bool last = attempt + 1 >= max_attempts();
     if (x.body_error) return *x.body_error;

@@ -70,20 +70,30 @@ class HttpClient {
   explicit HttpClient(const S3Options& options);
   ~HttpClient();
 
-  // A pooled easy handle, returned to the pool on destruction (reset for the next user).
+  // A pooled easy handle with the multi handle it always runs in: libcurl keeps connections in
+  // the multi handle's cache, so keeping the pair together is what reuses a keep-alive
+  // connection from one request to the next. Returned to the pool on destruction.
+  struct Connection {
+    CURL* easy = nullptr;
+    CURLM* multi = nullptr;
+  };
   class Handle {
    public:
-    Handle(HttpClient* owner, CURL* easy) : owner_(owner), easy_(easy) {}
-    Handle(Handle&& o) noexcept : owner_(o.owner_), easy_(std::exchange(o.easy_, nullptr)) {}
+    Handle(HttpClient* owner, Connection c) : owner_(owner), c_(c) {}
+    Handle(Handle&& o) noexcept : owner_(o.owner_), c_(std::exchange(o.c_, {})) {}
     Handle& operator=(Handle&&) = delete;
     ~Handle();
-    CURL* get() const { return easy_; }
+    CURL* get() const { return c_.easy; }
+    CURLM* multi() const { return c_.multi; }
 
    private:
     HttpClient* owner_;
-    CURL* easy_;
+    Connection c_;
   };
   Handle acquire();
+
+  // Runs the prepared transfer on `h` to its end (curl_easy_perform, inside h's multi handle).
+  static CURLcode run(const Handle& h);
 
   // Sets up `easy` for one attempt of `req`: URL, method, signing, timeouts, callbacks into `x`.
   void prepare(CURL* easy, const HttpRequest& req, Exchange& x) const;
@@ -104,7 +114,7 @@ class HttpClient {
   S3Options options_;
   std::string sigv4_, userpwd_;
   std::mutex mutex_;
-  std::vector<CURL*> idle_;
+  std::vector<Connection> idle_;
 };
 
 // libcurl 7.88 (Debian 12) sorts the canonical headers of SigV4 as whole "name:value" lines,
