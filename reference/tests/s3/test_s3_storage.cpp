@@ -24,6 +24,19 @@ std::unique_ptr<S3Storage> open_on(const std::string& bucket, const std::string&
   return std::move(*s);
 }
 
+// A fresh bucket with a datastore at s3://<bucket>/ds and flow F on it: what most cases start from.
+struct FlowOnS3 {
+  std::string bucket;
+  std::unique_ptr<S3Storage> storage;
+  CasStore store;
+};
+FlowOnS3 fresh_flow(const std::string& label, const std::string& flow = "F") {
+  auto bucket = S3TestServer::get().new_bucket(label);
+  auto storage = open_on(bucket);
+  auto store = *CasStore::open(*storage, flow);
+  return {bucket, std::move(storage), std::move(store)};
+}
+
 PutInfo put(CasStore& store, const Bytes& content, int version = 1, bool raw = false) {
   MemorySource src(content);
   EncodeOptions eo;
@@ -57,9 +70,7 @@ int requests(const json& stats, const char* method) { return stats["requests"].v
 
 TEST_CASE("put and get on s3://: one PUT carries payload and sidecar; get reads it back under every profile", "[s3-server]") {
   const auto& server = S3TestServer::get();
-  auto bucket = server.new_bucket("roundtrip");
-  auto storage = open_on(bucket);
-  auto store = *CasStore::open(*storage, "MyFlow");
+  auto [bucket, storage, store] = fresh_flow("roundtrip", "MyFlow");
   const Bytes content = test::seeded_bytes("text", 300000, 7);
   for (int version : {1, 2}) {
     auto info = put(store, version == 1 ? content : test::seeded_bytes("float64", 200000, 9), version);
@@ -138,9 +149,7 @@ TEST_CASE("a listing of more than 1;000 keys follows the continuation tokens to 
 
 TEST_CASE("a 0-byte object (PR #288) is listed; stated and read without hanging; strict never takes it for content", "[s3-server]") {
   const auto& server = S3TestServer::get();
-  auto bucket = server.new_bucket("zero");
-  auto storage = open_on(bucket);
-  auto store = *CasStore::open(*storage, "F");
+  auto [bucket, storage, store] = fresh_flow("zero");
   const std::string empty_key = sha1_hex({});
   const std::string other_key = sha1_hex(as_bytes("not empty"));
   REQUIRE(server.request("PUT", "/" + bucket + "/ds/" + store.blob_path(other_key), "") == 200);  // no sidecar
@@ -160,9 +169,7 @@ TEST_CASE("a 0-byte object (PR #288) is listed; stated and read without hanging;
 
 TEST_CASE("a large multi-block lz4 blob streams through the GET with the buffer bounded", "[s3-server][slow]") {
   const auto& server = S3TestServer::get();
-  auto bucket = server.new_bucket("large");
-  auto storage = open_on(bucket);
-  auto store = *CasStore::open(*storage, "F");
+  auto [bucket, storage, store] = fresh_flow("large");
   const Bytes content = test::seeded_bytes("float64", std::size_t{48} << 20, 3);
   MemorySource src(content);
   EncodeOptions eo;
@@ -195,9 +202,7 @@ TEST_CASE("a large multi-block lz4 blob streams through the GET with the buffer 
 
 TEST_CASE("throttling and 5xx are retried with backoff; past max_attempts the error names S3's code", "[s3-server]") {
   const auto& server = S3TestServer::get();
-  auto bucket = server.new_bucket("retry");
-  auto storage = open_on(bucket);
-  auto store = *CasStore::open(*storage, "F");
+  auto [bucket, storage, store] = fresh_flow("retry");
   const Bytes content = test::seeded_bytes("text", 50000, 5);
   server.inject(json::array({{{"method", "HEAD"}, {"path_contains", bucket}, {"count", 2}, {"status", 503}, {"code", "SlowDown"}},
                              {{"method", "PUT"}, {"path_contains", bucket}, {"count", 1}, {"status", 500}, {"code", "InternalError"}},
@@ -218,9 +223,7 @@ TEST_CASE("throttling and 5xx are retried with backoff; past max_attempts the er
 
 TEST_CASE("a GET cut mid-body resumes with Range and If-Match; and the bytes are the object's", "[s3-server]") {
   const auto& server = S3TestServer::get();
-  auto bucket = server.new_bucket("resume");
-  auto storage = open_on(bucket);
-  auto store = *CasStore::open(*storage, "F");
+  auto [bucket, storage, store] = fresh_flow("resume");
   auto info = put(store, test::seeded_bytes("random", 3 << 20, 11), 1, true);
   server.inject(json::array({{{"kind", "cut"}, {"method", "GET"}, {"path_contains", bucket}, {"count", 2}, {"after", 1000000}}}));
   auto back = get(store, info.encode.key);
@@ -250,9 +253,7 @@ TEST_CASE("write_sidecar is a REPLACE copy that keeps the payload; its content t
 
 TEST_CASE("a sidecar lost by a REPLACE copy: get falls back to gzip as Metaflow does; put heals it from the key", "[s3-server]") {
   const auto& server = S3TestServer::get();
-  auto bucket = server.new_bucket("lost");
-  auto storage = open_on(bucket);
-  auto store = *CasStore::open(*storage, "F");
+  auto [bucket, storage, store] = fresh_flow("lost");
   const Bytes content = test::seeded_bytes("text", 20000, 2);
   auto v2 = put(store, content, 2);
   const std::string key_path = "/" + bucket + "/ds/" + store.blob_path(v2.encode.key);
@@ -313,9 +314,7 @@ TEST_CASE("a wrong secret is refused by the signature check with a clear io_erro
 
 TEST_CASE("open_blob takes payload and sidecar from one GET (no HEAD) and agrees with read_sidecar", "[s3-server]") {
   const auto& server = S3TestServer::get();
-  auto bucket = server.new_bucket("openblob");
-  auto storage = open_on(bucket);
-  auto store = *CasStore::open(*storage, "F");
+  auto [bucket, storage, store] = fresh_flow("openblob");
   auto info = put(store, test::seeded_bytes("text", 5000, 8), 2);
   const auto path = store.blob_path(info.encode.key);
   REQUIRE(server.request("PUT", "/" + bucket + "/ds/F/data/aa/nometa", "x") == 200);
