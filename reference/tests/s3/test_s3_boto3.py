@@ -192,3 +192,24 @@ def test_large_lz4_blob_streams_with_bounded_memory(bucket, tmp_path):
     assert out.stat().st_size == len(content)
     assert hashlib.sha1(out.read_bytes()).hexdigest() == key
     assert peak_kib < 64 * 1024, "get held %d KiB for a 256 MiB blob" % peak_kib
+
+
+def test_put_jobs_stores_every_file_and_reports_in_argument_order(bucket, tmp_path):
+    files = []
+    for i in range(12):
+        f = tmp_path / ("f%02d" % i)
+        f.write_bytes(b"file %d\n" % i * (i + 1) * 100)
+        files.append(str(f))
+    out = json.loads(casblob("put", "--root", "s3://%s/ds" % bucket, "--flow", FLOW, "--jobs", "4", "--json", *files).stdout)
+    assert [o["file"] for o in out["objects"]] == files
+    for o, f in zip(out["objects"], files):
+        assert o["key"] == hashlib.sha1(open(f, "rb").read()).hexdigest()
+        assert get(bucket, o["key"]).stdout == open(f, "rb").read()
+
+
+def test_endpoint_url_option_beats_the_environment(bucket):
+    metaflow_save_bytes(bucket, KEY, metaflow_pack_v1(CONTENT), {"cas_raw": False, "cas_version": 1})
+    e = env(AWS_ENDPOINT_URL_S3="http://127.0.0.1:9", METAFLOW_S3_ENDPOINT_URL="http://127.0.0.1:9")
+    r = casblob("get", "--endpoint-url", STATE["endpoint"], "--root", "s3://%s/ds" % bucket, "--flow", FLOW, KEY, "-",
+                environ=e)
+    assert r.stdout == CONTENT
