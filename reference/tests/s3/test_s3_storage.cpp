@@ -331,3 +331,20 @@ TEST_CASE("open_blob takes payload and sidecar from one GET (no HEAD) and agrees
   CHECK(requests(after, "HEAD") == requests(before, "HEAD"));
   CHECK(*storage->read_sidecar(path) == blob->sidecar);
 }
+
+TEST_CASE("a reader taking small bites gets the object's bytes in order", "[s3-server]") {
+  auto [bucket, storage, store] = fresh_flow("bites");
+  const Bytes content = test::seeded_bytes("random", 3 << 20, 12);
+  auto info = put(store, content, 1, true);
+  auto src = storage->open(store.blob_path(info.encode.key));
+  REQUIRE(src.ok());
+  Bytes back;
+  std::uint8_t bite[4093];
+  for (;;) {
+    auto n = (*src)->read(bite);
+    REQUIRE(n.ok());
+    if (*n == 0) break;
+    back.insert(back.end(), bite, bite + *n);
+  }
+  CHECK(back == content);
+}

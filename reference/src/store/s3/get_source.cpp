@@ -119,6 +119,10 @@ class GetSource final : public Source {
       paused_ = true;
       return CURL_WRITEFUNC_PAUSE;  // curl hands the same bytes again after the unpause
     }
+    if (pos_ > 0 && pos_ >= buf_.size() / 2) {  // a reader taking small bites: drop what it took
+      buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_));
+      pos_ = 0;
+    }
     std::size_t drop = std::min<std::uint64_t>(skip_, n);
     skip_ -= drop;
     buf_.insert(buf_.end(), data + drop, data + n);
