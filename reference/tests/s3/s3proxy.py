@@ -10,7 +10,7 @@
   {"kind": "cut", "after": BYTES, ...} forwards the response but closes the connection after
   BYTES body bytes (a GET cut short mid-stream).
 * GET /__proxy/stats?bucket=NAME returns that bucket's counters (requests by method, faults
-  injected, cuts, signature failures, conditional PUTs). Tests running at once use different
+  injected, cuts, signature failures, conditional PUTs, TCP connections opened). Tests running at once use different
   buckets, and their rules name their bucket in path_contains, so they do not disturb each other.
 
 Only 127.0.0.1 is ever contacted (the upstream is the local test server).
@@ -41,7 +41,7 @@ class State:
 
     def bucket_stats(self, bucket):
         return self.stats.setdefault(bucket, {"requests": {}, "faults": 0, "cuts": 0, "signature_failures": 0,
-                                              "if_none_match": 0})
+                                              "if_none_match": 0, "connections": [], "connection_count": 0})
 
     def count(self, bucket, field, key=None):
         with self.lock:
@@ -149,6 +149,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         bucket = self.path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
         self.state.count(bucket, "requests", self.command)
+        with self.state.lock:  # distinct client ports: how many TCP connections the client opened
+            stats = self.state.bucket_stats(bucket)
+            if self.client_address[1] not in stats["connections"]:
+                stats["connections"].append(self.client_address[1])
+                stats["connection_count"] += 1
         if headers.get("if-none-match") == "*":
             self.state.count(bucket, "if_none_match")
         problem = verify_signature(self.state, self.command, self.path, headers, body)

@@ -348,3 +348,16 @@ TEST_CASE("a reader taking small bites gets the object's bytes in order", "[s3-s
   }
   CHECK(back == content);
 }
+
+TEST_CASE("sequential requests of every kind reuse one keep-alive connection", "[s3-server]") {
+  auto [bucket, storage, store] = fresh_flow("keepalive");
+  auto info = put(store, test::seeded_bytes("text", 3000, 13));
+  const auto path = store.blob_path(info.encode.key);
+  for (int i = 0; i < 10; ++i) {
+    REQUIRE(storage->stat(path).ok());                              // HEAD
+    REQUIRE(get(store, info.encode.key).ok());                      // streaming GET
+    REQUIRE(storage->list("F/data", [](const ObjectInfo&) { return Status{}; }).ok());  // list GET
+  }
+  // One connection (a second only if the server closed one): not one per request.
+  CHECK(S3TestServer::get().stats(bucket)["connection_count"] <= 2);
+}
