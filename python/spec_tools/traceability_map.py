@@ -104,12 +104,14 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
     r("R-SEC-5", "", ["api/a symbolic link inside the store is refused for reads and writes (spec 10.3)"])
     r("R-SEC-6", "", ["api/FileSource refuses FIFOs, devices and directories before reading (F7)", "api/sidecars: bounded, regular files only, absent means absent (F6, F7, spec 10.2)", "api/a FIFO as a blob is refused at once, never read (F7)"])
     r("R-SEC-7", "", ["cli/output that cannot be written is io_error, never exit 0 (F4)"])
+    r("R-SEC-8", "y_sidecar_nested_512 n_sidecar_nested_513 n_sidecar_nested_2000", ["api/deep sidecar nesting: Python's RecursionError boundary, strict's bound (F14)"])
     r("R-FWD-1", "n_sidecar_version_3 n_sidecar_version_float_2_5_on_lz4 n_future_v99_zstd")
     r("R-FWD-2", "n_future_v99_zstd n_future_v99_gzip_payload n_future_v3_zstd_with_codec_hint y_raw_v99_future_version y_raw_v3_small_dict")
     r("R-FWD-3", "n_mismatch_no_sidecar_on_zstd n_mismatch_v1_sidecar_on_zstd n_mismatch_no_sidecar_on_lz4_payload")
     r("R-FWD-4", "y_v2_python_lz4_default_small_dict")
     r("R-FWD-5", "n_mismatch_no_sidecar_on_raw_gzip_content n_mismatch_no_sidecar_on_raw_lz4_content")
     r("R-FWD-6", "n_future_v99_zstd n_future_v2_sidecar_v3_payload_lz4", ["spec: traceability"])
+    r("R-FWD-7", "", ["conformance: gate on fake Metaflow generations"])
     return t
 
 
