@@ -18,8 +18,9 @@ void add_storage_options(CLI::App* cmd, StorageOptions& target, bool jobs) {
   cmd->add_option("--endpoint-url", target.endpoint_url,
                   "s3:// roots: an S3-compatible endpoint (beats METAFLOW_S3_ENDPOINT_URL and AWS_ENDPOINT_URL_S3)");
   if (jobs)
-    cmd->add_option("--jobs", target.jobs, "Parallel requests (s3://) and workers (default: 8 for s3://, 1 locally)")
-        ->check(CLI::Range(1u, 256u));
+    // At most 64: each worker may hold temporary files the signal handler must know of.
+    cmd->add_option("--jobs", target.jobs, "Work items at once (put: files), and s3:// connections kept open (default: 1; s3://: 8 connections)")
+        ->check(CLI::Range(1u, 64u));
 }
 
 Result<std::uint64_t> parse_size(const std::string& text, const std::string& option) {
