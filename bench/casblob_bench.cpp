@@ -285,7 +285,7 @@ int main(int argc, char** argv) {
     const std::string name = p.at("name");
     const Bytes data = slurp(p.at("file"));
     const ByteView in(data);
-    if (sha1_hex(in) != p.at("sha1").get<std::string>()) die(name + ": payload sha1 differs from the manifest");
+    if (sha1_hex(in).value() != p.at("sha1").get<std::string>()) die(name + ": payload sha1 differs from the manifest");
 
     {  // memcpy floor
       Bytes dst(data.size());

@@ -46,7 +46,7 @@ TEST_CASE("put writes <root>/<flow>/data/<kk>/<key> and <key>_meta as Metaflow d
     eo.version = version;
     auto info = store.put((tmp.path / "in.txt").string(), eo);
     REQUIRE(info);
-    CHECK(info->key == sha1_hex(as_bytes("hello metaflow")));
+    CHECK(info->key == sha1_hex(as_bytes("hello metaflow")).value());
     fs::path blob = tmp.path / ".metaflow" / "HelloFlow" / "data" / info->key.substr(0, 2) / info->key;
     REQUIRE(fs::exists(blob));
     // The second put of the same content is skipped: the first (v1) sidecar stays.

@@ -11,13 +11,17 @@
 #include <cstring>
 #include <string>
 
-#include "common/buffer.hpp"
+#include <algorithm>
+
 #include "casblob/experimental/gzip.hpp"
+#include "common/buffer.hpp"
+#include "common/fault_injection.hpp"
 
 namespace casblob {
 namespace {
 
-constexpr std::size_t kOutChunk = 256 * 1024;
+// Deflate output, handed to the sink piece by piece (small enough to stay warm in L2).
+constexpr std::size_t kOutChunk = 64 * 1024;
 
 void put32(Bytes& b, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
@@ -68,18 +72,29 @@ std::string python_fname(const std::string& name) {
 }  // namespace
 
 struct GzipWriter::Impl {
-  Sink& out;
+  Sink* out;
   GzipWriteOptions opts;
   z_stream zs{};
-  bool zs_ready = false, header_done = false, finished = false;
+  bool zs_ready = false;  // deflateInit2 succeeded at zs_level; kept across reset()
+  int zs_level = 0;
+  bool header_done = false, finished = false;
   Status failed;  // first error, returned again by every later call
   std::uint32_t crc = 0;
   std::uint64_t size = 0;
-  detail::ScratchBytes buf;
+  detail::ScratchBuffer buf;
 
-  Impl(Sink& o, GzipWriteOptions op) : out(o), opts(std::move(op)) {}
+  Impl(Sink& o, GzipWriteOptions op) : out(&o), opts(std::move(op)) {}
   ~Impl() {
     if (zs_ready) deflateEnd(&zs);
+  }
+
+  void reset(Sink& o, GzipWriteOptions op) {
+    out = &o;
+    opts = std::move(op);
+    header_done = finished = false;
+    failed = Status{};
+    crc = 0;
+    size = 0;
   }
 
   Status fail(Error e) {
@@ -87,13 +102,44 @@ struct GzipWriter::Impl {
     return failed;
   }
 
+  Status zlib_failure(const char* call, int rc) {
+    return fail(Error(Errc::io_error, std::string("gzip: zlib ") + call + " failed (" +
+                                          (rc == Z_MEM_ERROR ? "out of memory" : "error " + std::to_string(rc)) + ")"));
+  }
+
+  // The deflate stream: made once, reset per member. deflateReset gives the bytes a fresh
+  // deflateInit2 gives (it re-runs the same lm_init); a different level needs a new stream.
+  Status start_stream() {
+    if (zs_ready && zs_level == opts.level) {
+      int rc = deflateReset(&zs);
+      if (rc == Z_OK) return {};
+      deflateEnd(&zs);
+      zs_ready = false;
+      return zlib_failure("deflateReset", rc);
+    }
+    if (zs_ready) {
+      deflateEnd(&zs);
+      zs_ready = false;
+    }
+    zs = z_stream{};
+    zs.zalloc = detail::fault::zalloc;
+    zs.zfree = detail::fault::zfree;
+    // Python: zlib.compressobj(level, DEFLATED, -MAX_WBITS, DEF_MEM_LEVEL = 8, 0).
+    int rc = deflateInit2(&zs, opts.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    if (rc == Z_STREAM_ERROR)  // the only parameter a caller chooses is the level
+      return fail(Error(Errc::usage, "gzip: invalid compression level " + std::to_string(opts.level)));
+    if (rc != Z_OK) return zlib_failure("deflateInit2", rc);
+    zs_ready = true;
+    zs_level = opts.level;
+    return {};
+  }
+
   // Header (RFC 1952 2.3): written before the first data, as Python does in __init__.
   Status header() {
     if (header_done) return {};
     header_done = true;
-    if (deflateInit2(&zs, opts.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-      return fail(Error(Errc::usage, "gzip: invalid compression level " + std::to_string(opts.level)));
-    zs_ready = true;
+    CASBLOB_TRY(start_stream());
+    if (!buf.ensure(kOutChunk)) return fail(Error(Errc::io_error, "gzip: out of memory"));
     std::string fname = opts.file_name ? python_fname(*opts.file_name) : std::string{};
     Bytes h = {0x1f, 0x8b, 0x08, static_cast<std::uint8_t>(fname.empty() ? 0 : 0x08)};
     put32(h, opts.mtime);
@@ -104,9 +150,8 @@ struct GzipWriter::Impl {
       h.insert(h.end(), fname.begin(), fname.end());
       h.push_back(0);
     }
-    Status s = out.write(h);
+    Status s = out->write(h);
     if (!s) return fail(s.error());
-    buf.resize(kOutChunk);
     crc = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
     return {};
   }
@@ -119,18 +164,22 @@ struct GzipWriter::Impl {
       // avail_in is 32-bit: feed huge inputs in pieces (no flush in between, same output).
       uInt piece = static_cast<uInt>(std::min<std::size_t>(left, 1u << 30));
       zs.avail_in = piece;
+      const int f = left == piece ? flush : Z_NO_FLUSH;
       int rc;
       do {
         zs.next_out = buf.data();
-        zs.avail_out = static_cast<uInt>(buf.size());
-        rc = deflate(&zs, left == piece ? flush : Z_NO_FLUSH);
-        if (rc == Z_STREAM_ERROR) return fail(Error(Errc::io_error, "gzip: deflate failed"));
-        std::size_t n = buf.size() - zs.avail_out;
+        zs.avail_out = static_cast<uInt>(kOutChunk);
+        rc = deflate(&zs, f);
+        std::size_t n = kOutChunk - zs.avail_out;
+        // Z_BUF_ERROR: no progress was possible, which the loop condition rules out unless
+        // zlib is stuck; anything else is a zlib failure. Neither may loop.
+        if (rc != Z_OK && rc != Z_STREAM_END && !(rc == Z_BUF_ERROR && n == 0 && zs.avail_in == 0 && f != Z_FINISH))
+          return zlib_failure("deflate", rc);
         if (n > 0) {
-          Status s = out.write(ByteView(buf.data(), n));
+          Status s = out->write(ByteView(buf.data(), n));
           if (!s) return fail(s.error());
         }
-      } while (zs.avail_out == 0 || (flush == Z_FINISH && left == piece && rc != Z_STREAM_END));
+      } while (zs.avail_out == 0 || (f == Z_FINISH && rc != Z_STREAM_END));
       left -= piece;
       if (left == 0) return {};
     }
@@ -140,6 +189,7 @@ struct GzipWriter::Impl {
 GzipWriter::GzipWriter(Sink& out, GzipWriteOptions opts)
     : impl_(std::make_unique<Impl>(out, std::move(opts))) {}
 GzipWriter::~GzipWriter() = default;
+void GzipWriter::reset(Sink& out, GzipWriteOptions opts) { impl_->reset(out, std::move(opts)); }
 
 Status GzipWriter::write(ByteView data) {
   Impl& w = *impl_;
@@ -164,7 +214,7 @@ Status GzipWriter::finish() {
   Bytes t;
   put32(t, w.crc);
   put32(t, static_cast<std::uint32_t>(w.size));
-  Status s = w.out.write(t);
+  Status s = w.out->write(t);
   if (!s) return w.fail(s.error());
   return {};
 }

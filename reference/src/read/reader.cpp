@@ -143,7 +143,9 @@ Result<DecodeInfo> decode_with(const SidecarText& sidecar, const ReadOptions& op
   CASBLOB_TRY(decoder->finish());
 
   info.decoded_size = hasher.count();
-  info.sha1 = hasher.hex_digest();
+  auto sha1 = hasher.hex_digest();
+  if (!sha1) return sha1.error();
+  info.sha1 = std::move(*sha1);
   decoder->add_notes(info.notes);
   if (strict && opts.key) {
     info.key_checked = true;

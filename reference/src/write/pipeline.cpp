@@ -104,7 +104,7 @@ struct HashJob {
   // avail = published pieces * 2 + closed bit: one word, so the helper can wait on both.
   std::atomic<std::uint64_t> avail{0}, claimed{0}, done{0};
   std::optional<Sha1> sha{std::in_place};
-  std::string key;
+  Result<std::string> key = std::string{};  // or the SHA-1 error (sticky from any update)
 
   ByteView get(std::uint64_t p) const {
     if (!ring) {
@@ -256,7 +256,8 @@ Result<EncodeInfo> encode_blob_parallel(Source& in, std::optional<std::uint64_t>
     }
   }
   CASBLOB_TRY((*enc)->finish());
-  return make_info(opts, job->key, total, counted.count());
+  if (!job->key) return job->key.error();
+  return make_info(opts, *job->key, total, counted.count());
 }
 
 Result<Encoded> encode_blob_parallel(ByteView data, const EncodeOptions& opts, const ParallelOptions& popts) {
@@ -287,7 +288,8 @@ Result<Encoded> encode_blob_parallel(ByteView data, const EncodeOptions& opts, c
   // Nothing can be claimed any more (claimed >= pieces): the helper no longer reads `data`.
   job->finish();
   if (!s.ok()) return s.error();
-  return Encoded{make_info(opts, job->key, data.size(), counted.count()), std::move(sink.bytes())};
+  if (!job->key) return job->key.error();
+  return Encoded{make_info(opts, *job->key, data.size(), counted.count()), std::move(sink.bytes())};
 }
 
 }  // namespace casblob

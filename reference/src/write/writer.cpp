@@ -22,7 +22,7 @@ Result<std::uint64_t> pump(Source& in, Sha1& sha, Encoder& enc) {
     if (!n) return n.error();
     if (*n == 0) break;
     ByteView chunk(buf.data(), *n);
-    sha.update(chunk);
+    CASBLOB_TRY(sha.update(chunk));
     CASBLOB_TRY(enc.write(chunk));
     total += *n;
   }
@@ -37,7 +37,7 @@ Result<std::uint64_t> pump(ByteView data, Sha1& sha, Encoder& enc) {
   constexpr std::size_t kPiece = 256 * 1024;
   for (std::size_t i = 0; i < data.size(); i += kPiece) {
     ByteView chunk = data.subspan(i, std::min(kPiece, data.size() - i));
-    sha.update(chunk);
+    CASBLOB_TRY(sha.update(chunk));
     CASBLOB_TRY(enc.write(chunk));
   }
   CASBLOB_TRY(enc.finish());
@@ -72,8 +72,10 @@ Result<EncodeInfo> encode_any(Input& in, std::optional<std::uint64_t> size_hint,
     total = pump(in, sha, enc);
   }
   if (!total) return total.error();
+  auto key = sha.hex_digest();
+  if (!key) return key.error();
   EncodeInfo info;
-  info.key = sha.hex_digest();
+  info.key = std::move(*key);
   info.meta = emit_meta(opts.raw, opts.version);
   info.input_size = *total;
   info.stored_size = counted.count();
@@ -113,8 +115,10 @@ Result<Encoded> encode_blob(ByteView data, const EncodeOptions& opts) {
 #if CASBLOB_WITH_LZ4
   if (opts.version == 2 && !opts.raw) {
     if (auto bytes = lz4_one_shot(data, opts.lz4)) {
+      auto key = sha1_hex(data);
+      if (!key) return key.error();
       Encoded e;
-      e.info.key = sha1_hex(data);
+      e.info.key = std::move(*key);
       e.info.meta = emit_meta(false, 2);
       e.info.input_size = data.size();
       e.info.stored_size = bytes->size();
