@@ -44,8 +44,9 @@ class Lz4Writer {
   ~Lz4Writer();
   Status write(ByteView data);
   Status finish();
-  // Starts a new frame for `out`, as a freshly constructed writer would, keeping the LZ4F
-  // compression context and the output buffer. The bytes are the same as a fresh writer's.
+  // Starts a new frame for `out`, as a freshly constructed writer would, keeping the output
+  // buffer. The bytes are the same as a fresh writer's; for that the LZ4F context is made
+  // anew (a reused one keeps stale match-table entries that change the output).
   void reset(Sink& out, Lz4WriteOptions opts = {});
 
  private:
