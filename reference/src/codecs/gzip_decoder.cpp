@@ -13,14 +13,17 @@
 // failed init) is a final io_error: never "needs more input", which would loop (issue 11).
 //
 // Reuse: reset() starts a new input on the same zlib stream (inflateReset) and output buffer,
-// so a long-lived owner pays inflateInit2 and its allocations once, not per blob.
+// so a long-lived owner pays inflateInit2 and its allocations once, not per blob. To a
+// DirectSink (direct_sink.hpp) inflate writes in place, without the output buffer's copy.
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
 #include <string>
 
+#include "casblob/experimental/direct_sink.hpp"
 #include "casblob/experimental/gzip.hpp"
+#include "codecs/crc32.hpp"
 #include "common/buffer.hpp"
 #include "common/fault_injection.hpp"
 
@@ -32,6 +35,9 @@ namespace {
 // speed on the bench machine, issue 19), large enough that zlib's 32 KiB window copy at the
 // end of each inflate() call stays under 1 % of the work.
 constexpr std::size_t kOutChunk = 64 * 1024;
+// A DirectSink is asked for room growing with the output, from kFirstRoom: a 234-byte blob
+// must not make the sink grow (and zero) 64 KiB.
+constexpr std::size_t kFirstRoom = 4 * 1024;
 constexpr std::size_t kMaxReportedMembers = 4096;  // the report stays bounded (spec 10.1)
 constexpr std::size_t kMaxFieldBytes = 65536;      // FNAME/FCOMMENT kept in the report
 
@@ -61,6 +67,7 @@ std::string at(std::uint64_t off) { return " at byte " + std::to_string(off); }
 
 struct GzipDecoder::Impl {
   Sink* out;
+  DirectSink* direct = nullptr;  // out, when it lends its memory
   GzipReadOptions opts;
   GzipReport report;
   St st = St::start;
@@ -80,7 +87,7 @@ struct GzipDecoder::Impl {
   std::uint64_t msize = 0;        // decoded bytes of the member
   std::uint64_t data_start = 0;   // offset of the member's deflate data
 
-  Impl(Sink& o, GzipReadOptions op) : out(&o), opts(op) {}
+  Impl(Sink& o, GzipReadOptions op) { reset(o, op); }
   ~Impl() {
     if (zs_ready) inflateEnd(&zs);
   }
@@ -88,6 +95,8 @@ struct GzipDecoder::Impl {
   // Everything but the zlib stream and the buffer goes back to a fresh decoder's state.
   void reset(Sink& o, GzipReadOptions op) {
     out = &o;
+    auto* d = dynamic_cast<DirectSink*>(&o);
+    direct = d && d->direct() ? d : nullptr;
     opts = op;
     report = GzipReport{};
     st = St::start;
@@ -110,14 +119,13 @@ struct GzipDecoder::Impl {
     return error;
   }
 
-  void header_byte(std::uint8_t b) { hcrc = static_cast<std::uint32_t>(crc32(hcrc, &b, 1)); }
+  void header_byte(std::uint8_t b) { hcrc = detail::crc32(hcrc, &b, 1); }
 
   void begin_member(std::uint64_t off) {
     m = GzipMemberInfo{};
     m.offset = off;
-    hcrc = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
-    std::uint8_t magic[2] = {0x1f, 0x8b};
-    hcrc = static_cast<std::uint32_t>(crc32(hcrc, magic, 2));
+    const std::uint8_t magic[2] = {0x1f, 0x8b};
+    hcrc = detail::crc32(0, magic, 2);
     have = 0;
   }
 
@@ -141,7 +149,7 @@ struct GzipDecoder::Impl {
   Status start_data() {
     m.header_size = pos - m.offset;
     data_start = pos;
-    crc = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
+    crc = 0;
     msize = 0;
     if (zs_ready) {
       int rc = inflateReset(&zs);
@@ -158,7 +166,7 @@ struct GzipDecoder::Impl {
       if (rc != Z_OK) return zlib_failure("inflateInit2", rc);
       zs_ready = true;
     }
-    if (!obuf.ensure(kOutChunk)) return fail_with(Error(Errc::io_error, "gzip: out of memory"));
+    if (!direct && !obuf.ensure(kOutChunk)) return fail_with(Error(Errc::io_error, "gzip: out of memory"));
     st = St::data;
     return {};
   }
@@ -280,20 +288,28 @@ struct GzipDecoder::Impl {
     std::size_t used = 0;
     while (used < in.size()) {
       uInt piece = static_cast<uInt>(std::min<std::size_t>(in.size() - used, 1u << 30));
+      std::uint8_t* dst = obuf.data();
+      std::size_t cap = kOutChunk;
+      if (direct) {
+        auto r = direct->room(std::clamp<std::size_t>(report.decoded_size, kFirstRoom, kOutChunk));
+        if (!r) return fail_with(r.error()).error();
+        dst = r->data();
+        cap = std::min(r->size(), kOutChunk);  // the CRC then reads what inflate just wrote, from L2
+      }
       zs.next_in = const_cast<Bytef*>(in.data() + used);
       zs.avail_in = piece;
-      zs.next_out = obuf.data();
-      zs.avail_out = static_cast<uInt>(obuf.size());
+      zs.next_out = dst;
+      zs.avail_out = static_cast<uInt>(cap);
       int rc = inflate(&zs, Z_NO_FLUSH);
       std::size_t took = piece - zs.avail_in;
       used += took;
       pos += took;
-      std::size_t n = obuf.size() - zs.avail_out;
+      std::size_t n = cap - zs.avail_out;
       if (n > 0) {
-        crc = static_cast<std::uint32_t>(crc32_z(crc, obuf.data(), n));
+        crc = detail::crc32(crc, dst, n);
         msize += n;
         report.decoded_size += n;
-        Status s = out->write(ByteView(obuf.data(), n));
+        Status s = direct ? direct->commit(n) : out->write(ByteView(dst, n));
         if (!s) return fail_with(s.error()).error();
       }
       switch (rc) {
@@ -342,7 +358,7 @@ struct GzipDecoder::Impl {
         }
         case St::extra: {  // FEXTRA payload, skipped in bulk (its subfields are not checked)
           std::size_t take = std::min<std::size_t>(in.size() - i, *m.extra_length - have);
-          hcrc = static_cast<std::uint32_t>(crc32_z(hcrc, in.data() + i, take));
+          hcrc = detail::crc32(hcrc, in.data() + i, take);
           have += take;
           pos += take;
           i += take;
