@@ -92,6 +92,7 @@ struct Lz4Decoder::Impl {
   std::size_t ihave = 0;
   detail::ScratchBuffer hist;       // plain Sink: decoded output; linked: 64 KB window + room
   std::size_t hpos = 0;             // end of this frame's decoded bytes in `hist` (from 0)
+  std::size_t hist_cap = 0;         // what this frame may need of it (grown up to as output comes)
   detail::ScratchBuffer spill;      // a block that overflowed its room, decoded again (errors only)
   detail::Xxh32 content_hash;
   std::uint64_t skip_left = 0;
@@ -230,7 +231,8 @@ struct Lz4Decoder::Impl {
       p += 8;
     }
     if (f.flg & 0x01) f.dict_id = le32(small + p);  // only with reject_dict_id = false
-    return start_blocks();
+    start_blocks();
+    return {};
   }
 
   Status out_of_memory() { return fail_with(Error(Errc::io_error, "lz4: out of memory")); }
@@ -241,19 +243,16 @@ struct Lz4Decoder::Impl {
     return std::nullopt;
   }
 
-  Status start_blocks() {
+  void start_blocks() {
     hpos = 0;
-    if (!direct) {
-      // Linked blocks keep a 64 KB window before the block being decoded. A stored content
-      // size bounds what a valid frame needs.
-      std::uint64_t cap = f.independent_blocks ? f.block_max_size : kWindow + kRoomBlocks * f.block_max_size;
-      if (auto c = checked_size()) cap = std::min(cap, *c);
-      if (!hist.ensure(static_cast<std::size_t>(cap))) return out_of_memory();
-    }
+    // Linked blocks keep a 64 KB window before the block being decoded. A stored content size
+    // bounds what a valid frame needs; the buffer grows to this as the output does.
+    std::uint64_t cap = f.independent_blocks ? f.block_max_size : kWindow + kRoomBlocks * f.block_max_size;
+    if (auto c = checked_size()) cap = std::min(cap, *c);
+    hist_cap = static_cast<std::size_t>(cap);
     if (f.content_checksum) content_hash.reset(0);
     st = St::block_size;
     have = 0;
-    return {};
   }
 
   // ---- blocks ---------------------------------------------------------------------------
@@ -362,6 +361,7 @@ struct Lz4Decoder::Impl {
         produced = data;  // nothing to keep: pass the stored bytes through
         n = bsize;
       } else {
+        if (!hist.ensure(room)) return out_of_memory();
         int k = lz4_block(data, hist.data(), room, 0);
         if (k < 0) return overflow(data, hist.data(), room, 0, boff);
         produced = hist.data();
@@ -369,7 +369,14 @@ struct Lz4Decoder::Impl {
       }
     } else {
       if (hpos + room > hist.size()) {  // keep the last 64 KB, at the front
-        std::memmove(hist.data(), hist.data() + hpos - dict, dict);
+        if (hist.size() < hist_cap) {   // of a larger buffer, while the frame may need one
+          detail::ScratchBuffer bigger;
+          if (!bigger.ensure(std::min(hist_cap, std::max(hpos + room, 2 * hist.size())))) return out_of_memory();
+          if (dict) std::memcpy(bigger.data(), hist.data() + hpos - dict, dict);
+          hist = std::move(bigger);
+        } else {
+          std::memmove(hist.data(), hist.data() + hpos - dict, dict);
+        }
         hpos = dict;
       }
       std::uint8_t* dst = hist.data() + hpos;

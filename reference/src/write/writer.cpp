@@ -9,16 +9,22 @@
 
 #include "casblob/key.hpp"
 #include "casblob/meta.hpp"
+#include "common/buffer.hpp"
 
 namespace casblob {
 namespace {
 
+// The read buffer is sized to the input when its size is known (a small blob never touches
+// 1 MiB, issue 19) and is not zeroed: it is filled before it is read.
 template <class Encoder>
-Result<std::uint64_t> pump(Source& in, Sha1& sha, Encoder& enc) {
-  Bytes buf(kDefaultChunk);
+Result<std::uint64_t> pump(Source& in, std::optional<std::uint64_t> size_hint, Sha1& sha, Encoder& enc) {
+  detail::ScratchBuffer buf;
+  const std::size_t want = size_hint ? static_cast<std::size_t>(std::clamp<std::uint64_t>(*size_hint + 1, 4096, kDefaultChunk))
+                                     : kDefaultChunk;
+  if (!buf.ensure(want)) return Error(Errc::io_error, "encode: out of memory");
   std::uint64_t total = 0;
   for (;;) {
-    auto n = in.read(buf);
+    auto n = in.read(std::span<std::uint8_t>(buf.data(), buf.size()));
     if (!n) return n.error();
     if (*n == 0) break;
     ByteView chunk(buf.data(), *n);
@@ -33,7 +39,7 @@ Result<std::uint64_t> pump(Source& in, Sha1& sha, Encoder& enc) {
 // In memory: no copy into a read buffer. Pieces small enough to stay in cache between the
 // hash and the encoder.
 template <class Encoder>
-Result<std::uint64_t> pump(ByteView data, Sha1& sha, Encoder& enc) {
+Result<std::uint64_t> pump(ByteView data, std::optional<std::uint64_t>, Sha1& sha, Encoder& enc) {
   constexpr std::size_t kPiece = 256 * 1024;
   for (std::size_t i = 0; i < data.size(); i += kPiece) {
     ByteView chunk = data.subspan(i, std::min(kPiece, data.size() - i));
@@ -60,16 +66,16 @@ Result<EncodeInfo> encode_any(Input& in, std::optional<std::uint64_t> size_hint,
   Result<std::uint64_t> total = std::uint64_t{0};
   if (opts.raw) {
     RawEncoder enc{counted};
-    total = pump(in, sha, enc);
+    total = pump(in, size_hint, sha, enc);
   } else if (opts.version == 1) {
     GzipWriter enc(counted, opts.gzip);
-    total = pump(in, sha, enc);
+    total = pump(in, size_hint, sha, enc);
   } else {
     if (!lz4_available()) return Error(Errc::codec_unavailable, "cas_version 2 needs lz4, not built in");
     Lz4WriteOptions lo = opts.lz4;
     if (!lo.content_size) lo.content_size = size_hint;  // python-lz4 store_size=True
     Lz4Writer enc(counted, lo);
-    total = pump(in, sha, enc);
+    total = pump(in, size_hint, sha, enc);
   }
   if (!total) return total.error();
   auto key = sha.hex_digest();
