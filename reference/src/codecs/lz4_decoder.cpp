@@ -303,7 +303,7 @@ struct Lz4Decoder::Impl {
                   std::uint64_t boff) {
     if (room < f.block_max_size) {
       if (!spill.ensure(kWindow + f.block_max_size)) return out_of_memory();
-      std::memcpy(spill.data(), dst - dict, dict);
+      if (dict) std::memcpy(spill.data(), dst - dict, dict);  // dst is null when the room is 0
       int k = lz4_block(data, spill.data() + dict, f.block_max_size, dict);
       if (k >= 0) {
         f.decoded_size += static_cast<std::size_t>(k);
@@ -374,7 +374,7 @@ struct Lz4Decoder::Impl {
           if (!bigger.ensure(std::min(hist_cap, std::max(hpos + room, 2 * hist.size())))) return out_of_memory();
           if (dict) std::memcpy(bigger.data(), hist.data() + hpos - dict, dict);
           hist = std::move(bigger);
-        } else {
+        } else if (dict) {
           std::memmove(hist.data(), hist.data() + hpos - dict, dict);
         }
         hpos = dict;

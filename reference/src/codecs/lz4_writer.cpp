@@ -57,14 +57,19 @@ struct Lz4Writer::Impl {
     if (cctx) LZ4F_freeCompressionContext(cctx);
   }
 
-  // Not the LZ4F context: LZ4F_compressBegin on a used context only fast-resets its match
-  // table (LZ4_resetStream_fast), and the stale entries change which matches are found, so
-  // the bytes would differ from python-lz4's, whose LZ4F_compressFrame starts from a zeroed
-  // table (measured: tests/test_codec_contexts.cpp, linked 400 KB frames). A new context per
-  // frame costs what python-lz4 pays too: one 16 KB table cleared.
+  // The LZ4F context is kept for the high-compression levels only. At the fast levels (< 3)
+  // LZ4F_compressBegin on a used context only fast-resets the match table
+  // (LZ4_resetStream_fast), whose stale entries change which matches are found, so the bytes
+  // would differ from python-lz4's, whose LZ4F_compressFrame starts from a zeroed table
+  // (measured: tests/test_codec_contexts.cpp); a new context there costs one 16 KB table
+  // cleared, what python-lz4 pays too. The HC reset puts every old entry out of the window, so
+  // a reused HC context writes a fresh one's bytes (same test) without a new 256 KB state.
+  static constexpr int kFirstHcLevel = 3;  // LZ4HC_CLEVEL_MIN
   void reset(Sink& o, Lz4WriteOptions op) {
-    if (cctx) LZ4F_freeCompressionContext(cctx);
-    cctx = nullptr;
+    if (cctx && (opts.level < kFirstHcLevel || op.level < kFirstHcLevel)) {
+      LZ4F_freeCompressionContext(cctx);
+      cctx = nullptr;
+    }
     out = &o;
     opts = op;
     prefs = LZ4F_preferences_t{};

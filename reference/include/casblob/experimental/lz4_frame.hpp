@@ -45,8 +45,9 @@ class Lz4Writer {
   Status write(ByteView data);
   Status finish();
   // Starts a new frame for `out`, as a freshly constructed writer would, keeping the output
-  // buffer. The bytes are the same as a fresh writer's; for that the LZ4F context is made
-  // anew (a reused one keeps stale match-table entries that change the output).
+  // buffer and, at the HC levels (>= 3), the LZ4F context. The bytes are the same as a fresh
+  // writer's: at the fast levels the context is made anew (a reused one keeps stale
+  // match-table entries that change the output).
   void reset(Sink& out, Lz4WriteOptions opts = {});
 
  private:
