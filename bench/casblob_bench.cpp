@@ -13,7 +13,7 @@
 //                         warm buffer, contexts reset, EVP_MD fetched once
 //         ceiling_pieces  the same 64 KiB at a time, each piece hashed while warm
 //         sha1            SHA-1 alone (the physical limit of raw and lz4 saves)
-//         parallel        encode_blob_parallel(ByteView, opts)      (large payloads only)
+//         parallel        ParallelEncoder::encode(ByteView, opts)   (large payloads only)
 //   load  casblob         decode_blob(blob, sidecar, strict + key)  decode + SHA-1 verify
 //         casblob_stream  decode_blob(Source&, sidecar, ro, Sink&)  (payloads <= 4 KiB)
 //         ceiling_whole   raw inflate + ISA-L CRC / LZ4F_decompress / memcpy into a warm buffer,
@@ -46,7 +46,7 @@
 #include <vector>
 
 #include "casblob/casblob.hpp"
-#include "casblob/experimental/pipeline.hpp"
+#include "casblob/experimental/parallel_encoder.hpp"
 
 using namespace casblob;
 using json = nlohmann::json;
@@ -448,20 +448,21 @@ int main(int argc, char** argv) {
         save.push_back({"casblob_stream", [&] {
                           MemorySource src(in);
                           NullSink sink;
-                          auto r = encode_blob(src, std::uint64_t{in.size()}, eo, sink);
+                          auto r = encode_blob(src, eo, sink);
                           if (!r || r->key != key) die("casblob streaming save changed");
                         }, {}, {}});
       if (data.size() >= cfg.parallel_min) {
         ParallelOptions po;
         po.min_size = 0;
-        auto check = encode_blob_parallel(in, eo, po);
-        if (!check || check->info.key != key || check->bytes != blob) die(name + ": encode_blob_parallel differs");
+        auto parallel = std::make_shared<ParallelEncoder>(po);  // one hashing thread for every sample
+        auto check = parallel->encode(in, eo);
+        if (!check || check->info.key != key || check->bytes != blob) die(name + ": ParallelEncoder differs");
         // The encoding half of the ceiling alone: with "sha1", what two free cores could overlap.
         save.push_back({"ceiling_encode", [&] {
                           if (bare.encode(in) != blob.size()) die("ceiling encode changed");
                         }, {}, {}});
-        save.push_back({"parallel", [&, po] {
-                          auto r = encode_blob_parallel(in, eo, po);
+        save.push_back({"parallel", [&, parallel] {
+                          auto r = parallel->encode(in, eo);
                           if (!r || r->info.key != key || r->bytes.size() != blob.size()) die("parallel save changed");
                         }, {}, {}});
       }

@@ -140,13 +140,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // Strict is stricter, never different: what it accepts as gzip or raw, released
       // Metaflow (legacy, v2) returns with the same bytes. (Not lz4: python-lz4 reads only
       // the first frame, where strict concatenates frames and skips skippable ones.)
-      if (info.encoding != "lz4-v2") {
+      if (info.encoding != Encoding::lz4_v2) {
         for (Profile p : {Profile::legacy, Profile::v2}) {
           ReadOptions rp = ro;
           rp.profile = p;
           rp.key.reset();
           auto rr = decode_blob(ByteView(payload), sidecar, rp);
-          FUZZ_ASSERT_MSG(rr.ok() && rr->bytes == out, std::string("strict accepts (") + info.encoding + ") but " +
+          FUZZ_ASSERT_MSG(rr.ok() && rr->bytes == out, std::string("strict accepts (") + std::string(name(info.encoding)) + ") but " +
                                                            std::string(name(p)) + " says " + fuzz::label(rr.status()));
         }
       }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include <fuzzer/FuzzedDataProvider.h>
+#include <optional>
 
 #include "casblob/casblob.hpp"
 
@@ -80,7 +81,10 @@ casblob::Status feed_chunked(Decoder& dec, ByteView in, std::uint32_t seed) {
 // A Source that returns short reads of input-chosen sizes (never 0 before the end).
 class ChunkedSource final : public casblob::Source {
  public:
-  ChunkedSource(ByteView data, std::uint32_t seed) : data_(data), ch_(seed) {}
+  // `hint`: what size_hint() announces (a file's size), or nothing (a pipe).
+  ChunkedSource(ByteView data, std::uint32_t seed, std::optional<std::uint64_t> hint = std::nullopt)
+      : data_(data), ch_(seed), hint_(hint) {}
+  std::optional<std::uint64_t> size_hint() const override { return hint_; }
   casblob::Result<std::size_t> read(std::span<std::uint8_t> buf) override {
     std::size_t left = data_.size() - pos_;
     if (left == 0 || buf.empty()) return std::size_t{0};
@@ -95,6 +99,7 @@ class ChunkedSource final : public casblob::Source {
  private:
   ByteView data_;
   Chunker ch_;
+  std::optional<std::uint64_t> hint_;
   std::size_t pos_ = 0;
 };
 

@@ -33,7 +33,7 @@ void same_doc(const MetaDoc& a, const MetaDoc& b, const char* what) {
   }
 }
 
-void same_result(const Result<detail::Encoding>& a, const Result<detail::Encoding>& b, const std::string& what) {
+void same_result(const Result<Encoding>& a, const Result<Encoding>& b, const std::string& what) {
   FUZZ_ASSERT_MSG(a.ok() == b.ok(), what);
   if (a.ok()) FUZZ_ASSERT_MSG(*a == *b, what);
   else FUZZ_ASSERT_MSG(a.error().code == b.error().code, what + ": " + a.error().label() + " vs " + b.error().label());

@@ -58,9 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Encoding twice (streaming this time, short reads, same size hint): same bytes.
   {
-    fuzz::ChunkedSource src(ByteView(content), seed);
+    fuzz::ChunkedSource src(ByteView(content), seed, content.size());
     MemorySink sink;
-    auto e3 = encode_blob(src, content.size(), o, sink);
+    auto e3 = encode_blob(src, o, sink);
     FUZZ_ASSERT_MSG(e3.ok(), "streaming encode failed: " + fuzz::label(e3.status()));
     FUZZ_ASSERT_MSG(sink.bytes() == e1->bytes, "encoding twice (one-shot, then streaming) gives different bytes");
     FUZZ_ASSERT(e3->key == info.key && e3->meta == info.meta && e3->stored_size == info.stored_size);
@@ -82,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   {
     fuzz::ChunkedSource src(ByteView(content), seed ^ 0x5bd1e995u);
     MemorySink sink;
-    auto e4 = encode_blob(src, std::nullopt, o, sink);
+    auto e4 = encode_blob(src, o, sink);
     FUZZ_ASSERT_MSG(e4.ok(), "encode without size hint failed: " + fuzz::label(e4.status()));
     if (o.version == 1 || o.raw) FUZZ_ASSERT_MSG(sink.bytes() == e1->bytes, "size hint changed a v1/raw encoding");
     Encoded e{e4.value(), sink.bytes()};

@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 
 #include "census/census.hpp"
@@ -12,15 +12,16 @@
 namespace casblob::cli {
 namespace {
 
+// A report file appears whole or not at all; "-" is stdout (checked at exit).
 Status write_text(const std::string& path, const std::string& text) {
   if (path == "-") {
     std::cout << text;
     return {};
   }
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  if (!f) return Error(Errc::io_error, "cannot write " + path);
-  return {};
+  auto f = AtomicFileSink::create(path, Durability::process);
+  if (!f) return f.error();
+  CASBLOB_TRY(f->write(as_bytes(text)));
+  return f->commit();
 }
 
 void progress_bar(std::uint64_t done, std::uint64_t total) {
@@ -70,7 +71,14 @@ void add_census(CLI::App& app, int& exit) {
     co.quick = o->quick;
     co.exhaustive = o->exhaustive;
     co.generated = !o->no_generated;
-    if (!o->no_fixtures) co.fixtures_dir = o->fixtures ? *o->fixtures : census::default_fixtures_dir();
+    if (!o->no_fixtures) {
+      co.fixtures_dir = o->fixtures ? *o->fixtures : census::default_fixtures_dir();
+      std::error_code ec;
+      if (!std::filesystem::exists(*co.fixtures_dir + "/manifest.json", ec))
+        return void(exit = fail(Error(Errc::usage, "no fixture corpus at " + *co.fixtures_dir +
+                                                       " (run from the repository root, or give --fixtures DIR, "
+                                                       "CASBLOB_FIXTURES, or --no-fixtures)")));
+    }
     if (o->dump) {
       co.dump_dir = *o->dump;
       co.dump_sample = o->sample;

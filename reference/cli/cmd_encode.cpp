@@ -1,12 +1,26 @@
 // casblob encode: write a blob and its sidecar as Metaflow (v1) or PR #3090 (v2) would.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <map>
 
-#include "casblob/experimental/pipeline.hpp"
+#include "casblob/experimental/parallel_encoder.hpp"
 #include "commands.hpp"
+#include "io_targets.hpp"
 #include "output.hpp"
 
 namespace casblob::cli {
+namespace {
+
+// Encoding over an existing OUT replaces it: the old payload goes first (see below).
+Status remove_old_payload(const std::string& path) {
+  if (::unlink(path.c_str()) == 0 || errno == ENOENT) return {};
+  return Error(Errc::io_error, "cannot replace " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
 
 void add_encode(CLI::App& app, int& exit) {
   struct Opts {
@@ -50,21 +64,24 @@ void add_encode(CLI::App& app, int& exit) {
     eo.lz4.content_checksum = o->content_checksum;
     eo.lz4.block_checksum = o->block_checksum;
 
-    auto src = FileSource::open(o->in);
+    auto src = open_input(o->in);
     if (!src) return void(exit = fail(src.error()));
     auto blob = AtomicFileSink::create(o->out);
     if (!blob) return void(exit = fail(blob.error()));
-    std::optional<std::uint64_t> size;
-    if (src->size_hint() >= 0) size = static_cast<std::uint64_t>(src->size_hint());
-    // >= 8 MiB (or unknown size): SHA-1 on a second thread, same bytes (pipeline.hpp).
-    auto info = encode_blob_parallel(*src, size, eo, *blob);
-    if (!info) return void(exit = fail(info.error()));
     auto meta = AtomicFileSink::create(o->out + "_meta");
     if (!meta) return void(exit = fail(meta.error()));
-    Status st = meta->write(as_bytes(info->meta));
-    if (st.ok()) st = blob->commit();
-    if (st.ok()) st = meta->commit();
-    if (!st.ok()) return void(exit = fail(st.error()));
+    // >= 8 MiB (or unknown size): SHA-1 on a second thread, same bytes (parallel_encoder.hpp).
+    ParallelEncoder parallel;
+    auto info = parallel.encode(**src, eo, *blob);
+    if (!info) return void(exit = fail(info.error()));
+    if (Status st = meta->write(as_bytes(info->meta)); !st.ok()) return void(exit = fail(st.error()));
+    // OUT and OUT_meta are two files: no order of two renames is atomic. The old payload (if
+    // any) is removed first, then the sidecar and the payload are renamed in, so that every
+    // state a crash can leave reads as "no blob" (not_found under every profile) or as the new
+    // blob, never as an old sidecar beside a new payload (F3b).
+    if (Status st = remove_old_payload(o->out); !st.ok()) return void(exit = fail(st.error()));
+    if (Status st = meta->commit(); !st.ok()) return void(exit = fail(st.error()));
+    if (Status st = blob->commit(); !st.ok()) return void(exit = fail(st.error()));
     std::cout << info->key << "\n";
   });
 }

@@ -1,10 +1,29 @@
 // casblob put / get: a Metaflow local datastore (<root>/<flow>/data/<kk>/<key> + _meta).
+#include <sys/stat.h>
+
+#include <ctime>
 #include <iostream>
 
+#include "casblob/experimental/parallel_encoder.hpp"
 #include "commands.hpp"
+#include "io_targets.hpp"
+#include "options.hpp"
 #include "output.hpp"
 
 namespace casblob::cli {
+namespace {
+
+Result<CasStore> open_store(Storage& storage, const std::string& flow) { return CasStore::open(storage, flow); }
+
+// Writes above this size are refused by the default strict reader (limit_exceeded): say so at
+// write time (F22), the write itself still happens.
+void warn_if_beyond_default_limit(const PutInfo& info, const std::string& file) {
+  if (info.encode.input_size > kDefaultMaxSize)
+    std::cerr << "casblob: warning: " << printable(file) << " is " << info.encode.input_size
+              << " bytes: a strict reader refuses it unless given --max-size (default 4 GiB)\n";
+}
+
+}  // namespace
 
 void add_put(CLI::App& app, int& exit) {
   struct Opts {
@@ -16,59 +35,92 @@ void add_put(CLI::App& app, int& exit) {
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("put", "Store files in a Metaflow local datastore; prints one key per file");
   cmd->add_option("--root", o->root, "Datastore root (Metaflow: .metaflow)")->required();
-  cmd->add_option("--flow", o->flow, "Flow name")->required();
+  cmd->add_option("--flow", o->flow, "Flow name (a Python identifier)")->required();
   cmd->add_option("--version", o->version, "Encoding: 1 = gzip (released Metaflow), 2 = lz4 (PR #3090)")
       ->check(CLI::IsMember({1, 2}));
   cmd->add_flag("--raw", o->raw, "Store as-is (cas_raw: true)");
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout");
-  cmd->add_option("FILE", o->files, "Files to store")->required();
+  cmd->add_option("FILE", o->files, "Files to store (- for standard input)")->required();
   cmd->callback([o, &exit] {
-    LocalStore store(o->root, o->flow);
+    // F5: the flow name is checked before any path is built from it.
+    if (Status s = check_flow_name(o->flow); !s.ok()) return void(exit = fail(s.error()));
+    auto storage = open_storage(o->root);
+    if (!storage) {
+      // put creates a local root, as Metaflow's LocalStorage does.
+      if (storage.error().code == Errc::not_found && ::mkdir(o->root.c_str(), 0777) == 0) storage = open_storage(o->root);
+      if (!storage) return void(exit = fail(storage.error()));
+    }
+    auto store = open_store(**storage, o->flow);
+    if (!store) return void(exit = fail(store.error()));
     EncodeOptions eo;
     eo.version = o->version;
     eo.raw = o->raw;
     // Metaflow writes time.time() into the gzip header; so does put (encode takes --mtime).
     eo.gzip.mtime = static_cast<std::uint32_t>(std::time(nullptr));
+    ParallelEncoder parallel;  // its thread, if started, is joined when put returns
     json results = json::array();
+    int status = 0;
+    // Every file is tried (F21); the first failure decides the exit code, each gets a result.
     for (const auto& f : o->files) {
-      auto info = store.put(f, eo);
+      auto src = open_input(f);
+      Result<PutInfo> info = src ? store->put(**src, eo, &parallel) : Result<PutInfo>(src.error());
       if (!info) {
-        if (o->json) print_json(error_json(info.error()));
-        return void(exit = fail(info.error()));
+        if (o->json) {
+          json e = error_json(info.error());
+          e["file"] = f;
+          results.push_back(e);
+        }
+        int rc = fail(info.error());
+        if (!status) status = rc;
+        continue;
       }
-      results.push_back({{"file", f}, {"key", info->key}, {"size", info->input_size}, {"stored_size", info->stored_size},
-                         {"path", object_path(store.prefix(), info->key)}});
-      if (!o->json) std::cout << info->key << "  " << f << "\n";
+      warn_if_beyond_default_limit(*info, f);
+      const std::string path = store->blob_path(info->encode.key);
+      results.push_back({{"ok", true},
+                         {"file", f},
+                         {"key", info->encode.key},
+                         {"size", info->encode.input_size},
+                         {"stored_size", info->encode.stored_size},
+                         {"outcome", std::string(name(info->outcome))},
+                         {"path", path},
+                         {"url", (*storage)->url() + "/" + path}});
+      if (!o->json) std::cout << info->encode.key << "  " << printable(f) << "\n";
     }
-    if (o->json) print_json({{"ok", true}, {"objects", results}});
-    exit = 0;
+    if (o->json) print_json({{"ok", status == 0}, {"objects", results}});
+    exit = status;
   });
 }
 
 void add_get(CLI::App& app, int& exit) {
   struct Opts {
-    std::string root, flow, key, out, profile = "strict";
-    std::uint64_t max_size = kDefaultMaxSize;
+    std::string root, flow, key, out, profile = "strict", max_size = std::to_string(kDefaultMaxSize);
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand("get", "Read KEY from a Metaflow local datastore into OUT");
   cmd->add_option("--root", o->root, "Datastore root (Metaflow: .metaflow)")->required();
-  cmd->add_option("--flow", o->flow, "Flow name")->required();
-  cmd->add_option("--profile", o->profile, "legacy | v2 | v2-nolz4 | strict")
-      ->check(CLI::IsMember({"legacy", "v2", "v2-nolz4", "strict"}));
+  cmd->add_option("--flow", o->flow, "Flow name (a Python identifier)")->required();
+  add_profile_option(cmd, o->profile);
   cmd->add_option("--max-size", o->max_size, "strict: maximum decoded size in bytes");
   cmd->add_option("KEY", o->key, "Object key")->required();
-  cmd->add_option("OUT", o->out, "Output file")->required();
+  cmd->add_option("OUT", o->out, "Output file, or - for stdout")->required();
   cmd->callback([o, &exit] {
-    LocalStore store(o->root, o->flow);
+    // Step 1 first (F17): a bad key is usage before any file is looked at or created.
+    if (!is_valid_key(o->key)) return void(exit = fail(Error(Errc::usage, "key must be 40 lowercase hex digits")));
+    if (Status s = check_flow_name(o->flow); !s.ok()) return void(exit = fail(s.error()));
+    auto max = parse_size(o->max_size, "--max-size");
+    if (!max) return void(exit = fail(max.error()));
     ReadOptions ro;
     ro.profile = *profile_from_name(o->profile);
-    ro.max_size = o->max_size;
-    auto out = AtomicFileSink::create(o->out);
-    if (!out) return void(exit = fail(out.error()));
-    auto info = store.get(o->key, ro, *out);
+    ro.max_size = *max;
+    auto storage = open_storage(o->root, {.read_only = true});
+    if (!storage) return void(exit = fail(storage.error()));
+    auto store = open_store(**storage, o->flow);
+    if (!store) return void(exit = fail(store.error()));
+    // The same output rule as decode: under strict, stdout gets only verified bytes (R-READ-6).
+    auto out = OutputTarget::make(o->out, ro.profile == Profile::strict);
+    auto info = store->get(o->key, ro, out.sink());
     if (!info) return void(exit = fail(info.error()));
-    Status st = out->commit();
+    Status st = out.commit();
     if (!st.ok()) return void(exit = fail(st.error()));
     exit = 0;
   });

@@ -4,8 +4,12 @@
 #include "casblob/error.hpp"
 #include "casblob/version.hpp"
 #include "commands.hpp"
+#include "io_targets.hpp"
+#include "output.hpp"
+#include "signals.hpp"
 
 int main(int argc, char** argv) {
+  casblob::cli::install_cleanup_handlers();
   CLI::App app{"casblob: reference reader/writer for Metaflow content-addressed store blobs"};
   app.set_version_flag("--version", std::string("casblob ") + casblob::kVersion);
   app.require_subcommand(1);
@@ -26,5 +30,7 @@ int main(int argc, char** argv) {
     std::cerr << "casblob: internal error: " << e.what() << "\n";
     return 1;
   }
+  // Text and JSON on stdout that could not be written are a failure (F4), not a success.
+  if (casblob::Status s = casblob::cli::flush_stdout(); !s.ok() && exit == 0) return casblob::cli::fail(s.error());
   return exit;
 }

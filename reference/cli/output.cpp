@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "io_targets.hpp"
+
 namespace casblob::cli {
 
 int fail(const Error& e) {
@@ -20,7 +22,7 @@ json error_json(const Error& e) {
 json decode_json(const DecodeInfo& info, Profile profile, const std::optional<std::string>& key) {
   return {{"ok", true},
           {"profile", std::string(name(profile))},
-          {"encoding", info.encoding},
+          {"encoding", std::string(name(info.encoding))},
           {"stored_size", info.stored_size},
           {"decoded_size", info.decoded_size},
           {"sha1", info.sha1},
@@ -53,6 +55,7 @@ json gzip_json(const GzipReport& r) {
                        {"isize", m.isize}});
   }
   return {{"members", members},
+          {"member_count", r.member_count},
           {"padding_bytes", r.padding_bytes},
           {"trailing_bytes", r.trailing_bytes},
           {"decoded_size", r.decoded_size}};
@@ -86,7 +89,10 @@ json lz4_json(const Lz4Report& r) {
                       {"content_checksum_value", opt(f.content_checksum_value)},
                       {"decoded_size", f.decoded_size}});
   }
-  return {{"frames", frames}, {"trailing_bytes", r.trailing_bytes}, {"decoded_size", r.decoded_size}};
+  return {{"frames", frames},
+          {"frame_count", r.frame_count},
+          {"trailing_bytes", r.trailing_bytes},
+          {"decoded_size", r.decoded_size}};
 }
 
 }  // namespace
@@ -125,19 +131,51 @@ json sidecar_json(const SidecarText& sidecar) {
 
 void print_json(const json& j) { std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n" << std::flush; }
 
-Result<SidecarText> load_sidecar(const std::string& blob, const std::optional<std::string>& meta_file, bool no_meta) {
+Result<SidecarText> sidecar_for(const std::string& blob, const std::optional<std::string>& meta_file, bool no_meta) {
   if (no_meta) return SidecarText{};
-  std::string path = meta_file ? *meta_file : blob + "_meta";
-  if (!meta_file && (blob == "-" || !std::filesystem::exists(path))) return SidecarText{};
-  auto bytes = read_file(path);
-  if (!bytes) return bytes.error();
-  return SidecarText(std::string(bytes->begin(), bytes->end()));
+  if (meta_file) {
+    auto text = read_sidecar_file(*meta_file, true);
+    if (text && !*text) return Error(Errc::usage, "--meta " + *meta_file + ": no such file");
+    return text;
+  }
+  if (blob == "-") return SidecarText{};
+  return read_sidecar_file(blob + "_meta", false);
 }
 
 std::optional<std::string> key_from_path(const std::string& path) {
   std::string base = std::filesystem::path(path).filename().string();
   if (is_valid_key(base)) return base;
   return std::nullopt;
+}
+
+}  // namespace casblob::cli
+
+namespace casblob::cli {
+
+std::string printable(const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    // Printable ASCII as is; well-formed UTF-8 sequences of printable code points as is.
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len == 1 ? (c >= 0x20 && c != 0x7f && c != '\\') : len > 1 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    // C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F) are terminal controls too.
+    if (ok && len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) ok = false;
+    if (ok) {
+      out.append(s, i, len);
+      i += len - 1;
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace casblob::cli

@@ -42,14 +42,15 @@ struct TempFile {
 
 }  // namespace
 
-CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_bytes) {
+CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_bytes, const std::string& stdout_path) {
   // Files rather than pipes for stdin/stdout: no deadlock whatever the sizes.
   TempFile in("stdin"), out("stdout");
   in.write(stdin_bytes);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, in.path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.path.c_str(), O_WRONLY | O_TRUNC, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, stdout_path.empty() ? out.path.c_str() : stdout_path.c_str(),
+                                   O_WRONLY | O_TRUNC, 0);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -63,7 +64,7 @@ CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_b
   }
   CommandResult r;
   r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.stdout_bytes = out.read();
+  if (stdout_path.empty()) r.stdout_bytes = out.read();
   return r;
 }
 

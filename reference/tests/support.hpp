@@ -21,8 +21,10 @@ struct CommandResult {
   int exit = -1;  // exit status, or 128 + signal
   Bytes stdout_bytes;
 };
-// Runs argv[0] (searched in PATH) with the arguments; stderr is passed through.
-CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_bytes = {});
+// Runs argv[0] (searched in PATH) with the arguments; stderr is passed through. With
+// `stdout_path`, standard output goes to that file instead (e.g. /dev/full) and is not read.
+CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_bytes = {},
+                          const std::string& stdout_path = "");
 
 // Deterministic payloads: "random" (incompressible), "text" (words), "float64" (a smooth
 // float64 series, like a numpy array of measurements), "zeros".

@@ -1,11 +1,14 @@
 // Byte streams. Every codec is push-based and streaming: input arrives in chunks of any size,
 // output leaves through a Sink, and memory stays bounded whatever the blob size (spec 10.1).
+// The library never touches standard input or output: callers (the CLI) wrap them.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "casblob/error.hpp"
@@ -24,6 +27,9 @@ class Source {
   virtual ~Source() = default;
   // Fills up to buf.size() bytes; returns the count, 0 only at end of input.
   virtual Result<std::size_t> read(std::span<std::uint8_t> buf) = 0;
+  // The total length when known in advance (a regular file, an HTTP Content-Length): lz4
+  // content size, buffer sizing, progress. Only a hint: readers never trust it.
+  virtual std::optional<std::uint64_t> size_hint() const { return std::nullopt; }
 };
 
 class Sink {
@@ -36,6 +42,7 @@ class MemorySource final : public Source {
  public:
   explicit MemorySource(ByteView data) : data_(data) {}
   Result<std::size_t> read(std::span<std::uint8_t> buf) override;
+  std::optional<std::uint64_t> size_hint() const override { return data_.size(); }
 
  private:
   ByteView data_;
@@ -51,7 +58,7 @@ class MemorySink final : public Sink {
   Bytes bytes_;
 };
 
-// Discards output (inspect, census): keeps only the count.
+// Discards output (inspect, census, audit): keeps only the count.
 class NullSink final : public Sink {
  public:
   Status write(ByteView data) override {
@@ -79,51 +86,92 @@ class CountingSink final : public Sink {
   std::uint64_t count_ = 0;
 };
 
-// Reads a file (or standard input for "-") through a file descriptor.
+// Reads a regular file through a file descriptor. The file is opened non-blocking and must be
+// a regular file: a FIFO, device, socket or directory is refused with io_error before any read,
+// so a hostile path can neither hang the reader nor feed it endless bytes (spec 10.7).
 class FileSource final : public Source {
  public:
+  // not_found when absent. Follows symbolic links (a path the user named).
   static Result<FileSource> open(const std::string& path);
+  // `name` inside the directory `dir_fd` (openat); `follow` false refuses a symbolic link
+  // (io_error), as datastores do (spec 10.3). `shown_as` names the file in messages.
+  static Result<FileSource> open_at(int dir_fd, const std::string& name, const std::string& shown_as, bool follow);
+  // Takes a descriptor the caller already has (the CLI's standard input). `owned`: closed by
+  // the destructor. No type check: the caller chose it.
+  static FileSource adopt(int fd, bool owned);
   FileSource(FileSource&&) noexcept;
   FileSource& operator=(FileSource&&) = delete;
   ~FileSource() override;
   Result<std::size_t> read(std::span<std::uint8_t> buf) override;
-  // Size when the source is a regular file (lz4 content size, progress), else -1.
-  std::int64_t size_hint() const { return size_hint_; }
+  std::optional<std::uint64_t> size_hint() const override { return size_; }
+  std::int64_t mtime_ns() const { return mtime_ns_; }
 
  private:
-  FileSource(int fd, bool owned, std::int64_t size) : fd_(fd), owned_(owned), size_hint_(size) {}
+  FileSource(int fd, bool owned) : fd_(fd), owned_(owned) {}
   int fd_ = -1;
   bool owned_ = false;
-  std::int64_t size_hint_ = -1;
+  std::optional<std::uint64_t> size_;
+  std::int64_t mtime_ns_ = 0;
 };
 
-// Writes to "<path>.tmp-XXXXXX" beside the target and renames into place only on commit():
-// a failed or abandoned write never leaves a partial file (spec 10.6). "-" writes to stdout
-// directly (the caller decides whether it may stream unverified bytes there).
+// How far a committed file survives: `process` (rename only: atomic against a crash of this
+// process) or `machine` (file fsync before the rename, directory fsync after: atomic and
+// durable against a power loss, R-KEY-4 and spec 10.6). Store writes always use `machine`.
+enum class Durability { process, machine };
+
+// Writes to a temporary file beside the target and renames it into place only on commit: a
+// failed or abandoned write never leaves a partial file at the target (spec 10.6). The
+// temporary name is ".<name>.casblob-tmp-XXXXXX" in the target's directory, recognisable by
+// audit and repair (finding tempLeftover); signal handlers can remove it
+// (remove_pending_temporaries). The file gets mode 0666 minus the process umask, like open(2).
 class AtomicFileSink final : public Sink {
  public:
-  static Result<AtomicFileSink> create(const std::string& path);
+  // The target's directory is opened once (following symbolic links: a path the user named);
+  // io_error (never not_found) when it does not exist.
+  static Result<AtomicFileSink> create(const std::string& path, Durability d = Durability::machine);
+  // `name` inside the directory `dir_fd` (the descriptor is duplicated, the caller keeps its
+  // own). `shown_as` names the target in messages.
+  static Result<AtomicFileSink> create_in(int dir_fd, const std::string& name, const std::string& shown_as,
+                                          Durability d = Durability::machine);
   AtomicFileSink(AtomicFileSink&&) noexcept;
   AtomicFileSink& operator=(AtomicFileSink&&) = delete;
   ~AtomicFileSink() override;  // removes the temporary file unless committed
   Status write(ByteView data) override;
+
+  // Renames over the target (replacing a file there).
   Status commit();
-  // Renames into another path of the same filesystem instead (the store learns the key,
-  // hence the final name, only after the last byte).
-  Status commit_as(const std::string& path);
+  // Renames into `name` in the directory `dir_fd` instead, on the same filesystem (the store
+  // learns the key, hence the final name, only after the last byte). `replace` false never
+  // replaces a file there (renameat2 RENAME_NOREPLACE, or link + unlink where the filesystem
+  // lacks it): the result is then `false` and the sink stays uncommitted, so the caller may
+  // still commit it elsewhere or with `replace`.
+  Result<bool> commit_to(int dir_fd, const std::string& name, const std::string& shown_as, bool replace);
 
  private:
   AtomicFileSink() = default;
-  int fd_ = -1;
-  std::string path_, tmp_path_;
-  bool committed_ = false;
-  bool is_stdout_ = false;
+  Status sync_for_commit();
+  void forget_temp();
+  int fd_ = -1, dir_fd_ = -1;
+  std::string name_, shown_as_, tmp_name_;
+  Durability durability_ = Durability::machine;
+  bool synced_ = false, committed_ = false;
 };
 
-// Reads a whole (small) file: sidecars, test inputs. Errors: not_found, io_error.
-Result<Bytes> read_file(const std::string& path);
+// The marker in the names of casblob's temporary files (AtomicFileSink).
+inline constexpr std::string_view kTempMarker = ".casblob-tmp-";
 
-// Pumps src to a consumer in chunks of `chunk` bytes (default 1 MiB).
-inline constexpr std::size_t kDefaultChunk = std::size_t{1} << 20;
+// Removes every temporary file of a not yet committed AtomicFileSink of this process. Only
+// async-signal-safe calls: for a program's SIGINT/SIGTERM/SIGHUP/SIGPIPE handler, which then
+// re-raises the signal (the library installs no handlers).
+void remove_pending_temporaries() noexcept;
+
+
+// Reads a whole regular file of at most `max_bytes` (sidecars, task indexes): io_error when
+// longer, not_found when absent.
+Result<Bytes> read_file(const std::string& path, std::uint64_t max_bytes);
+
+// The read size of streaming loops (decode, encode): large enough to amortise a system call,
+// small enough to stay in cache.
+inline constexpr std::size_t kDefaultChunk = std::size_t{256} << 10;
 
 }  // namespace casblob

@@ -45,6 +45,8 @@ struct MetaDoc {
   bool has_bom = false;          // leading EF BB BF (Python's json rejects it)
   bool python_json_ok = false;   // json.loads would accept it (NaN/Infinity allowed)
   bool strict_json_ok = false;   // RFC 8259: no NaN/Infinity literals
+  bool python_recursion_error = false;  // json.load raises RecursionError, not JSONDecodeError
+  int nesting_depth = 0;         // deepest container nesting (top-level value: 0)
   std::string parse_error;       // first error, for messages
   JsonValue top;                 // the top-level value
   std::vector<MetaField> fields; // when top is an object
@@ -59,6 +61,10 @@ MetaDoc parse_meta(std::string_view text);
 
 // Exactly what Metaflow writes: json.dumps({"cas_raw": raw, "cas_version": v}) (spec 4.1).
 std::string emit_meta(bool raw, int version);
+
+// The deepest nesting the strict reader accepts (spec 10.2 lets a reader bound it): a sidecar
+// Metaflow writes nests 0 levels; deeper than this is meta_invalid.
+inline constexpr int kStrictMaxNesting = 512;
 
 // What the strict reader accepts (spec 4.3); errors are meta_invalid / version_missing.
 struct StrictMeta {

@@ -1,9 +1,15 @@
 // Reading a blob: sidecar dispatch, decoding and verification, per profile (spec 6).
+//
+// BlobDecoder is the reader: bytes are pushed into it as they arrive (a file, an HTTP body, a
+// Python write()), in chunks of any size; the result does not depend on the chunking. The two
+// decode_blob() functions are adapters over it for a Source and for bytes in memory.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "casblob/io.hpp"
@@ -17,31 +23,62 @@ inline constexpr std::uint64_t kDefaultMaxSize = std::uint64_t{1} << 32;
 struct ReadOptions {
   Profile profile = Profile::strict;
   std::optional<std::string> key;  // when known, strict verifies SHA-1(decoded) == key
-  // Honoured by strict only: legacy/v2/v2-nolz4 model readers that have no limit.
+  // Honoured by strict only: the other profiles model readers that have no limit.
   std::uint64_t max_size = kDefaultMaxSize;
-  std::size_t chunk = kDefaultChunk;  // input read size
+  std::size_t chunk = kDefaultChunk;  // decode_blob(Source&): the largest read
 };
 
 // The sidecar as the store holds it: absent (no file / no metadata) or its exact bytes.
 using SidecarText = std::optional<std::string>;
 
+// What the sidecar made the reader decode the payload as (spec 6.1 steps 2-7).
+enum class Encoding {
+  raw,             // cas_raw: the payload is the content
+  gzip_v1,         // cas_version 1
+  gzip_nosidecar,  // no sidecar: gzip implied (spec 5.3)
+  lz4_v2,          // cas_version 2
+};
+std::string_view name(Encoding e) noexcept;  // "raw", "gzip-v1", "gzip-nosidecar", "lz4-v2"
+
 struct DecodeInfo {
-  std::string encoding;             // "raw", "gzip-v1", "gzip-nosidecar", "lz4-v2"
-  std::uint64_t stored_size = 0;    // bytes read from the blob
+  Encoding encoding = Encoding::raw;
+  std::uint64_t stored_size = 0;    // bytes of payload read
   std::uint64_t decoded_size = 0;
   std::string sha1;                 // of the decoded bytes
   bool key_checked = false;         // a key was given and compared (strict)
   std::vector<std::string> notes;   // what a careful reader would want to know
 };
 
-// Streams the decoded bytes to `out` while decoding. Under legacy/v2/v2-nolz4 the bytes
-// written are exactly what the modelled reader returns, wrong bytes included. Under strict,
-// bytes already written are unverified until the call returns ok: write to an
-// AtomicFileSink and commit only on success (the CLI does).
-Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts,
-                               Sink& out);
+// The reader of spec 6.1 as a push decoder. Steps 1-7 (key syntax, sidecar, dispatch) run in
+// the constructor; their verdict, like every later one, is final and returned by every call
+// that follows. update() takes the payload in order; finish() ends it and returns the result.
+//
+// Decoded bytes go to `out` as they are produced. Under legacy/v2/v2-nolz4 they are exactly
+// what the modelled reader returns, wrong bytes included. Under strict they are unverified
+// until finish() returns ok (R-READ-6): write them where they can be discarded (the CLI uses
+// an atomic file or a spool).
+class BlobDecoder {
+ public:
+  BlobDecoder(const SidecarText& sidecar, const ReadOptions& opts, Sink& out);
+  ~BlobDecoder();
+  BlobDecoder(BlobDecoder&&) noexcept;
+  BlobDecoder& operator=(BlobDecoder&&) noexcept;
 
-// In-memory convenience.
+  Status update(ByteView chunk);
+  Result<DecodeInfo> finish();  // once; later calls return the same error or Errc::usage
+  // The encoding the sidecar selected, once steps 1-7 passed.
+  std::optional<Encoding> encoding() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads `blob` to its end through a BlobDecoder.
+Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out);
+
+// In-memory convenience: the output is reserved once from what the payload declares, within
+// the limit.
 struct Decoded {
   DecodeInfo info;
   Bytes bytes;

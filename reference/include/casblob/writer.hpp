@@ -1,13 +1,13 @@
-// Writing a blob the way Metaflow does (spec 5, "Writers").
+// Writing a blob the way Metaflow does (spec 5, "Writers"): hash the content, encode it, and
+// emit the sidecar text Metaflow writes.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
-#include "casblob/experimental/gzip.hpp"
+#include "casblob/codecs.hpp"
 #include "casblob/io.hpp"
-#include "casblob/experimental/lz4_frame.hpp"
 
 namespace casblob {
 
@@ -15,7 +15,8 @@ struct EncodeOptions {
   int version = 1;     // 1: gzip, 2: lz4 frame
   bool raw = false;    // store as-is; the sidecar still says cas_version (PR #3090 writes 2)
   GzipWriteOptions gzip;
-  Lz4WriteOptions lz4;  // content_size is filled from the size hint when not set
+  // content_size, when not set, comes from the source's size hint (python-lz4 store_size=True).
+  Lz4WriteOptions lz4;
 };
 
 struct EncodeInfo {
@@ -24,9 +25,10 @@ struct EncodeInfo {
   std::uint64_t input_size = 0, stored_size = 0;
 };
 
-// size_hint: the input's length when known (needed for the lz4 content size).
-Result<EncodeInfo> encode_blob(Source& in, std::optional<std::uint64_t> size_hint,
-                               const EncodeOptions& opts, Sink& out);
+// Streams `in` once. A v2 frame stores the source's size hint as its content size (a hint of 0
+// stores none, as liblz4 does for empty input); a source that then yields a different number of
+// bytes (a file that grows or shrinks while read) fails with io_error, never a wrong frame.
+Result<EncodeInfo> encode_blob(Source& in, const EncodeOptions& opts, Sink& out);
 
 struct Encoded {
   EncodeInfo info;

@@ -178,8 +178,9 @@ struct Lz4Decoder::Impl {
   // Called when a frame (data or skippable) is complete.
   void end_frame() {
     const bool counts = !f.skippable || !opts.skip_skippable;
-    if (report.frames.size() < kMaxReported) report.frames.push_back(std::move(f));
     ++report.frame_count;
+    if (f.skippable) ++report.skippable_count;
+    if (report.frames.size() < kMaxReported) report.frames.push_back(std::move(f));
     if (counts) counted_frame_done = !opts.multi_frame;
     if (counted_frame_done && opts.ignore_trailing_data) {
       unit_start = pos;

@@ -6,18 +6,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <filesystem>
+#include <random>
+#include <utility>
+
+#include "common/failpoint.hpp"
+#include "common/os_error.hpp"
+#include "common/temp_registry.hpp"
 
 namespace casblob {
-namespace {
-
-Error os_error(const std::string& what, const std::string& path, int err) {
-  return Error(err == ENOENT ? Errc::not_found : Errc::io_error,
-               what + " " + path + ": " + std::strerror(err));
-}
-
-}  // namespace
 
 Result<std::size_t> MemorySource::read(std::span<std::uint8_t> buf) {
   std::size_t n = std::min(buf.size(), data_.size() - pos_);
@@ -31,27 +29,43 @@ Status MemorySink::write(ByteView data) {
   return {};
 }
 
-Result<FileSource> FileSource::open(const std::string& path) {
-  if (path == "-") return FileSource(STDIN_FILENO, false, -1);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return os_error("cannot open", path, errno);
-  struct stat st {};
-  std::int64_t size = -1;
-  if (::fstat(fd, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) {
-      ::close(fd);
-      return Error(Errc::io_error, "cannot read " + path + ": is a directory");
-    }
-    if (S_ISREG(st.st_mode)) size = st.st_size;
+// ---- FileSource -----------------------------------------------------------------------------
+
+Result<FileSource> FileSource::open(const std::string& path) { return open_at(AT_FDCWD, path, path, true); }
+
+Result<FileSource> FileSource::open_at(int dir_fd, const std::string& name, const std::string& shown_as, bool follow) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever (spec
+  // 10.7). The type is checked on the descriptor, so nothing can swap the file in between.
+  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW);
+  int fd = ::openat(dir_fd, name.c_str(), flags);
+  if (fd < 0) {
+    if (errno == ELOOP && !follow)
+      return Error(Errc::io_error, "cannot read " + shown_as + ": a symbolic link inside a datastore is refused");
+    return detail::os_error("cannot open", shown_as, errno);
   }
+  FileSource src(fd, true);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return detail::os_error("cannot stat", shown_as, errno);
+  if (!S_ISREG(st.st_mode))
+    return Error(Errc::io_error, "cannot read " + shown_as + ": " + detail::file_type_name(st.st_mode) +
+                                     ", not a regular file");
+  // Regular files never block; clear the flag so that reads behave as usual.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  src.size_ = static_cast<std::uint64_t>(st.st_size);
+  src.mtime_ns_ = std::int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
 #ifdef POSIX_FADV_SEQUENTIAL
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-  return FileSource(fd, true, size);
+  return src;
 }
 
+FileSource FileSource::adopt(int fd, bool owned) { return FileSource(fd, owned); }
+
 FileSource::FileSource(FileSource&& o) noexcept
-    : fd_(std::exchange(o.fd_, -1)), owned_(std::exchange(o.owned_, false)), size_hint_(o.size_hint_) {}
+    : fd_(std::exchange(o.fd_, -1)),
+      owned_(std::exchange(o.owned_, false)),
+      size_(o.size_),
+      mtime_ns_(o.mtime_ns_) {}
 
 FileSource::~FileSource() {
   if (owned_ && fd_ >= 0) ::close(fd_);
@@ -65,74 +79,161 @@ Result<std::size_t> FileSource::read(std::span<std::uint8_t> buf) {
   }
 }
 
-Result<AtomicFileSink> AtomicFileSink::create(const std::string& path) {
-  AtomicFileSink s;
-  s.path_ = path;
-  if (path == "-") {
-    s.fd_ = STDOUT_FILENO;
-    s.is_stdout_ = true;
-    return s;
-  }
-  // spec 10.6: a temporary name in the target's own directory, so rename() is atomic.
-  std::string tmpl = path + ".tmp-XXXXXX";
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return os_error("cannot create a temporary file beside", path, errno);
-  ::fchmod(fd, 0644);
-  s.fd_ = fd;
-  s.tmp_path_ = tmpl;
+// ---- AtomicFileSink -------------------------------------------------------------------------
+
+namespace {
+
+std::pair<std::string, std::string> split_dir(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+Status fsync_dir(int dir_fd, const std::string& shown_as) {
+  // Some filesystems cannot fsync a directory (EINVAL): the rename is then as durable as that
+  // filesystem makes it.
+  if (::fsync(dir_fd) != 0 && errno != EINVAL)
+    return detail::os_error("cannot fsync the directory of", shown_as, errno, Errc::io_error);
+  detail::failpoint(detail::FailOp::fsync);
+  return {};
+}
+
+}  // namespace
+
+Result<AtomicFileSink> AtomicFileSink::create(const std::string& path, Durability d) {
+  auto [dir, name] = split_dir(path);
+  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return detail::os_error("cannot open the directory of", path, errno, Errc::io_error);
+  auto s = create_in(dir_fd, name, path, d);
+  ::close(dir_fd);
   return s;
+}
+
+Result<AtomicFileSink> AtomicFileSink::create_in(int dir_fd, const std::string& name, const std::string& shown_as,
+                                                 Durability d) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  thread_local std::mt19937_64 rng{std::random_device{}() ^ (std::uint64_t(::getpid()) << 32)};
+  AtomicFileSink s;
+  s.name_ = name;
+  s.shown_as_ = shown_as;
+  s.durability_ = d;
+  s.dir_fd_ = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
+  if (s.dir_fd_ < 0) return detail::os_error("cannot open the directory of", shown_as, errno, Errc::io_error);
+  // O_EXCL and mode 0666, so that the kernel applies the process umask (mkstemp would force
+  // 0600; a fixed fchmod would ignore the umask). Name length: keep within NAME_MAX.
+  const std::string stem = "." + name.substr(0, 200) + std::string(kTempMarker);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string tmp = stem;
+    for (int i = 0; i < 6; ++i) tmp += kAlphabet[rng() % (sizeof kAlphabet - 1)];
+    int fd = ::openat(s.dir_fd_, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+    if (fd >= 0) {
+      s.fd_ = fd;
+      s.tmp_name_ = std::move(tmp);
+      detail::TempRegistry::add(s.dir_fd_, s.tmp_name_);
+      return s;
+    }
+    if (errno != EEXIST) return detail::os_error("cannot create a temporary file beside", shown_as, errno, Errc::io_error);
+  }
+  return Error(Errc::io_error, "cannot create a temporary file beside " + shown_as + ": every name tried exists");
 }
 
 AtomicFileSink::AtomicFileSink(AtomicFileSink&& o) noexcept
     : fd_(std::exchange(o.fd_, -1)),
-      path_(std::move(o.path_)),
-      tmp_path_(std::move(o.tmp_path_)),
-      committed_(std::exchange(o.committed_, true)),
-      is_stdout_(o.is_stdout_) {}
+      dir_fd_(std::exchange(o.dir_fd_, -1)),
+      name_(std::move(o.name_)),
+      shown_as_(std::move(o.shown_as_)),
+      tmp_name_(std::exchange(o.tmp_name_, std::string())),
+      durability_(o.durability_),
+      synced_(o.synced_),
+      committed_(std::exchange(o.committed_, true)) {}
+
+void AtomicFileSink::forget_temp() {
+  detail::TempRegistry::remove(dir_fd_, tmp_name_);
+  tmp_name_.clear();
+}
 
 AtomicFileSink::~AtomicFileSink() {
-  if (is_stdout_) return;
   if (fd_ >= 0) ::close(fd_);
-  if (!committed_ && !tmp_path_.empty()) ::unlink(tmp_path_.c_str());
+  if (!committed_ && !tmp_name_.empty()) {
+    ::unlinkat(dir_fd_, tmp_name_.c_str(), 0);
+    forget_temp();
+  }
+  if (dir_fd_ >= 0) ::close(dir_fd_);
 }
 
 Status AtomicFileSink::write(ByteView data) {
+  if (committed_) return Error(Errc::usage, "write to " + shown_as_ + " after commit");
   const std::uint8_t* p = data.data();
   std::size_t left = data.size();
+  synced_ = false;
   while (left) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Error(Errc::io_error, "write to " + path_ + " failed: " + std::strerror(errno));
+      return detail::os_error("cannot write", shown_as_, errno, Errc::io_error);
     }
+    detail::failpoint(detail::FailOp::write);
     p += n;
     left -= static_cast<std::size_t>(n);
   }
   return {};
 }
 
-Status AtomicFileSink::commit() { return commit_as(path_); }
-
-Status AtomicFileSink::commit_as(const std::string& path) {
-  if (is_stdout_ || committed_) return {};
-  path_ = path;
-  int fd = std::exchange(fd_, -1);
-  if (::close(fd) != 0) return os_error("cannot close", tmp_path_, errno);
-  if (::rename(tmp_path_.c_str(), path_.c_str()) != 0) return os_error("cannot rename into", path_, errno);
-  committed_ = true;
+// spec 10.6 / R-KEY-4: the data reaches the disk before the name does, so that a power loss
+// leaves the old state or the new one, never a renamed empty file (hazard H-EMPTY).
+Status AtomicFileSink::sync_for_commit() {
+  if (committed_) return Error(Errc::usage, "second commit of " + shown_as_);
+  if (durability_ == Durability::machine && !synced_) {
+    if (::fsync(fd_) != 0) return detail::os_error("cannot fsync", shown_as_, errno, Errc::io_error);
+    detail::failpoint(detail::FailOp::fsync);
+    synced_ = true;
+  }
   return {};
 }
 
-Result<Bytes> read_file(const std::string& path) {
+Status AtomicFileSink::commit() {
+  auto r = commit_to(dir_fd_, name_, shown_as_, true);
+  return r ? Status{} : Status{r.error()};
+}
+
+Result<bool> AtomicFileSink::commit_to(int dir_fd, const std::string& name, const std::string& shown_as,
+                                       bool replace) {
+  CASBLOB_TRY(sync_for_commit());
+  if (replace) {
+    if (::renameat(dir_fd_, tmp_name_.c_str(), dir_fd, name.c_str()) != 0)
+      return detail::os_error("cannot rename into", shown_as, errno, Errc::io_error);
+  } else {
+    auto placed = detail::rename_noreplace(dir_fd_, tmp_name_, dir_fd, name, shown_as);
+    if (!placed) return placed.error();
+    if (!*placed) return false;
+  }
+  detail::failpoint(detail::FailOp::rename);
+  committed_ = true;
+  forget_temp();
+  if (::close(std::exchange(fd_, -1)) != 0)  // data already synced or durability=process
+    return detail::os_error("cannot close", shown_as, errno, Errc::io_error);
+  if (durability_ == Durability::machine) CASBLOB_TRY(fsync_dir(dir_fd, shown_as));
+  return true;
+}
+
+// ---- read_file ------------------------------------------------------------------------------
+
+Result<Bytes> read_file(const std::string& path, std::uint64_t max_bytes) {
   auto src = FileSource::open(path);
   if (!src) return src.error();
   Bytes out;
-  if (src->size_hint() > 0) out.reserve(static_cast<std::size_t>(src->size_hint()));
-  std::uint8_t buf[65536];
+  if (auto n = src->size_hint(); n && *n > max_bytes)
+    return Error(Errc::io_error, path + " is " + std::to_string(*n) + " bytes, more than the " +
+                                     std::to_string(max_bytes) + " allowed");
+  if (auto n = src->size_hint()) out.reserve(static_cast<std::size_t>(*n));
+  std::uint8_t buf[16384];
   for (;;) {
     auto n = src->read(buf);
     if (!n) return n.error();
     if (*n == 0) break;
+    // The size can grow while we read: the bound holds on what is read, not on fstat.
+    if (out.size() + *n > max_bytes)
+      return Error(Errc::io_error, path + " is longer than the " + std::to_string(max_bytes) + " bytes allowed");
     out.insert(out.end(), buf, buf + *n);
   }
   return out;

@@ -1,5 +1,5 @@
-// Which decoder a sidecar selects, per profile (spec 6.1 steps 2-7; Appendix A for the
-// released Metaflow logic that `legacy`, `v2` and `v2-nolz4` reproduce).
+// Which decoder a sidecar selects, per profile (spec 6.1 steps 2-7; Appendix A.3 for the
+// released Metaflow logic that `legacy`, `v2` and `v2-nolz4` reproduce). Internal.
 #pragma once
 
 #include "casblob/error.hpp"
@@ -8,14 +8,11 @@
 
 namespace casblob::detail {
 
-enum class Encoding { raw, gzip_v1, gzip_nosidecar, lz4_v2 };
-std::string_view name(Encoding e) noexcept;
-
 // Released Metaflow's dispatch, decision for decision, including where Python raises
 // something other than DataException (-> Errc::unhandled).
 Result<Encoding> dispatch_python(const SidecarText& sidecar, Profile profile);
 
-// The strict reader's dispatch (typed sidecar validation).
+// The strict reader's dispatch: steps 2-7 of spec 6.1.
 Result<Encoding> dispatch_strict(const SidecarText& sidecar);
 
 }  // namespace casblob::detail

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "casblob/experimental/lz4_frame.hpp"
+#include "casblob/codecs.hpp"
 #include "casblob/meta.hpp"
 #include "read/dispatch.hpp"
 
@@ -42,6 +42,7 @@ Result<Encoding> dispatch_python(const SidecarText& sidecar, Profile profile) {
   // json.load(open(path, "r")) runs outside Metaflow's try: failures escape as-is.
   MetaDoc doc = parse_meta(*sidecar);
   if (!doc.utf8_valid) return unhandled("UnicodeDecodeError", "sidecar is not UTF-8");
+  if (doc.python_recursion_error) return unhandled("RecursionError", doc.parse_error);  // F14
   if (!doc.python_json_ok) return unhandled("JSONDecodeError", doc.parse_error);
   const JsonValue& meta = doc.top;
 

@@ -2,39 +2,18 @@
 #include "casblob/experimental/inspect.hpp"
 
 #include "casblob/key.hpp"
+#include "read/limit_sink.hpp"
 
 namespace casblob {
 
-std::string_view name(Container c) noexcept {
-  switch (c) {
-    case Container::empty: return "empty";
-    case Container::gzip: return "gzip";
-    case Container::lz4_frame: return "lz4-frame";
-    case Container::lz4_skippable: return "lz4-skippable";
-    case Container::lz4_legacy: return "lz4-legacy";
-    case Container::unknown: return "unknown";
-  }
-  return "unknown";
-}
-
-Container detect_container(ByteView head) noexcept {
-  if (head.empty()) return Container::empty;
-  if (head.size() >= 2 && head[0] == kGzipMagic[0] && head[1] == kGzipMagic[1]) return Container::gzip;
-  if (head.size() < 4) return Container::unknown;
-  std::uint32_t m = head[0] | head[1] << 8 | head[2] << 16 | std::uint32_t{head[3]} << 24;
-  if (m == kLz4FrameMagic) return Container::lz4_frame;
-  if (is_lz4_skippable_magic(m)) return Container::lz4_skippable;
-  if (m == kLz4LegacyMagic) return Container::lz4_legacy;
-  return Container::unknown;
-}
-
-Result<InspectReport> inspect_blob(Source& blob) {
+Result<InspectReport> inspect_blob(Source& blob, const InspectOptions& opts) {
   InspectReport rep;
   HashingSink hasher(nullptr);
+  detail::LimitSink limited(hasher, opts.max_decoded);
   Bytes buf(kDefaultChunk);
   std::size_t filled = 0;
   bool eof = false;
-  while (!eof && filled < 4) {
+  while (!eof && filled < kContainerProbeSize) {
     auto n = blob.read(std::span(buf).subspan(filled));
     if (!n) return n.error();
     eof = *n == 0;
@@ -48,22 +27,22 @@ Result<InspectReport> inspect_blob(Source& blob) {
   if (rep.container == Container::gzip) {
     GzipReadOptions o;
     o.stop_at_trailing_data = true;
-    gz.emplace(hasher, o);
+    gz.emplace(limited, o);
   } else if (rep.container == Container::lz4_frame || rep.container == Container::lz4_skippable) {
     Lz4ReadOptions o;
     o.ignore_trailing_data = true;
-    lz.emplace(hasher, o);
+    lz.emplace(limited, o);
   }
   Status st;
-  auto feed = [&](ByteView d) -> Status {
+  auto feed = [&](ByteView d) {
     rep.size += d.size();
-    if (!st.ok()) return {};
+    if (!st.ok()) return;
     if (gz) st = gz->update(d);
     if (lz) st = lz->update(d);
-    return {};
   };
   feed(ByteView(buf.data(), filled));
-  while (!eof) {
+  // After a decode error the rest is only counted; after a limit error it is not read at all.
+  while (!eof && st.code() != Errc::limit_exceeded) {
     auto n = blob.read(buf);
     if (!n) return n.error();
     if (*n == 0) break;

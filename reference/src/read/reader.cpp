@@ -1,224 +1,184 @@
-// The read pipeline (spec 6): dispatch on the sidecar, check the payload's magic (strict),
-// stream-decode, bound the output (strict), verify the key (strict).
-#include "casblob/reader.hpp"
-
-#include <cstdint>
+// The reader of spec 6.1, step by step, as a push decoder (reader.hpp). Each step is one named
+// function below, in the spec's order, citing the requirements it checks; the first step that
+// fails decides the result (R-READ-1) and every later call returns that verdict.
+//
+//   steps 1-7  in the constructor: they need only the key and the sidecar
+//   step 8     once the first kContainerProbeSize payload bytes (or all of them) are in
+//   steps 9-10 the payload decoder, fed as bytes arrive
+//   step 11    a LimitSink between the decoder and the output
+//   step 12    in finish(), on the SHA-1 computed as the bytes went out
+//
+// The modelled profiles (legacy, v2, v2-nolz4) skip what the real readers skip: no magic
+// agreement, no limit, no key check; their dispatch and codecs reproduce Python (Appendix A).
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
-#include <exception>
-#include <memory>
 
-#include "casblob/experimental/gzip.hpp"
+#include "casblob/experimental/container.hpp"
 #include "casblob/key.hpp"
-#include "casblob/experimental/lz4_frame.hpp"
+#include "casblob/reader.hpp"
 #include "read/dispatch.hpp"
+#include "read/limit_sink.hpp"
+#include "read/payload_decoder.hpp"
 
 namespace casblob {
-namespace {
 
-using detail::Encoding;
-
-// spec 10.1: stop as soon as the output would pass the limit, before writing it.
-class LimitSink final : public Sink {
- public:
-  LimitSink(Sink& next, std::uint64_t max) : next_(next), max_(max) {}
-  Status write(ByteView data) override {
-    if (data.size() > max_ - count_)
-      return Error(Errc::limit_exceeded,
-                   "decoded output passes the limit of " + std::to_string(max_) + " bytes");
-    count_ += data.size();
-    return next_.write(data);
+std::string_view name(Encoding e) noexcept {
+  switch (e) {
+    case Encoding::raw: return "raw";
+    case Encoding::gzip_v1: return "gzip-v1";
+    case Encoding::gzip_nosidecar: return "gzip-nosidecar";
+    case Encoding::lz4_v2: return "lz4-v2";
   }
-
- private:
-  Sink& next_;
-  std::uint64_t max_, count_ = 0;
-};
-
-class PayloadDecoder {
- public:
-  virtual ~PayloadDecoder() = default;
-  virtual Status update(ByteView in) = 0;
-  virtual Status finish() = 0;
-  virtual void add_notes(std::vector<std::string>&) const {}
-};
-
-class RawDecoder final : public PayloadDecoder {
- public:
-  explicit RawDecoder(Sink& out) : out_(out) {}
-  Status update(ByteView in) override { return out_.write(in); }
-  Status finish() override { return {}; }
-
- private:
-  Sink& out_;
-};
-
-class GzipPayload final : public PayloadDecoder {
- public:
-  GzipPayload(Sink& out, GzipReadOptions o) : dec_(out, o) {}
-  Status update(ByteView in) override { return dec_.update(in); }
-  Status finish() override { return dec_.finish(); }
-  void add_notes(std::vector<std::string>& notes) const override {
-    const auto& r = dec_.report();
-    if (r.member_count > 1) notes.push_back(std::to_string(r.member_count) + " gzip members concatenated");
-    if (r.member_count == 0) notes.push_back("empty payload read as empty content (Python gzip)");
-    if (r.padding_bytes) notes.push_back(std::to_string(r.padding_bytes) + " NUL padding bytes skipped");
-  }
-
- private:
-  GzipDecoder dec_;
-};
-
-class Lz4Payload final : public PayloadDecoder {
- public:
-  Lz4Payload(Sink& out, Lz4ReadOptions o) : dec_(out, o) {}
-  Status update(ByteView in) override { return dec_.update(in); }
-  Status finish() override { return dec_.finish(); }
-  void add_notes(std::vector<std::string>& notes) const override {
-    const auto& r = dec_.report();
-    if (r.trailing_bytes)
-      notes.push_back(std::to_string(r.trailing_bytes) + " bytes after the first frame ignored (python-lz4)");
-    std::size_t data_frames = 0;
-    for (const auto& f : r.frames) data_frames += !f.skippable;
-    if (data_frames > 1) notes.push_back(std::to_string(data_frames) + " lz4 frames concatenated");
-    for (const auto& f : r.frames)
-      if (!f.skippable && !f.content_checksum) {
-        notes.push_back("lz4 frame without content checksum: bit flips in block data go undetected");
-        break;
-      }
-  }
-
- private:
-  Lz4Decoder dec_;
-};
-
-// legacy/v2/v2-nolz4 decode as Python 3.11 gzip and python-lz4 4.0.2 do (Appendix A).
-std::unique_ptr<PayloadDecoder> make_decoder(Encoding enc, bool strict, Sink& out) {
-  switch (enc) {
-    case Encoding::raw: return std::make_unique<RawDecoder>(out);
-    case Encoding::gzip_v1:
-    case Encoding::gzip_nosidecar:
-      return std::make_unique<GzipPayload>(out, strict ? GzipReadOptions{} : GzipReadOptions::python_compatible());
-    case Encoding::lz4_v2:
-      return std::make_unique<Lz4Payload>(out, strict ? Lz4ReadOptions{} : Lz4ReadOptions::python_compatible());
-  }
-  return nullptr;
+  return "unknown";
 }
 
-// spec 6.1 step 8: the payload's magic must agree with what the sidecar declared.
-Status check_magic(Encoding enc, ByteView head) {
-  if (enc == Encoding::raw || head.size() < 2) return {};
-  bool gzip = head[0] == kGzipMagic[0] && head[1] == kGzipMagic[1];
-  std::uint32_t m = 0;
-  if (head.size() >= 4) m = head[0] | head[1] << 8 | head[2] << 16 | std::uint32_t{head[3]} << 24;
-  bool lz4 = head.size() >= 4 && (m == kLz4FrameMagic || is_lz4_skippable_magic(m));
-  if (enc == Encoding::lz4_v2 && gzip)
-    return Error(Errc::format_mismatch, "sidecar declares lz4 (cas_version 2) but the payload is gzip");
-  if (enc != Encoding::lz4_v2 && lz4)
-    return Error(Errc::format_mismatch,
-                 enc == Encoding::gzip_v1 ? "sidecar declares gzip (cas_version 1) but the payload is an lz4 frame"
-                                          : "no sidecar (gzip implied) but the payload is an lz4 frame: lost sidecar?");
+namespace {
+
+// Step 1 (R-KEY-2): a key is 40 lowercase hex digits before it is used for anything.
+Status check_key(const std::optional<std::string>& key) {
+  if (key && !is_valid_key(*key)) return Error(Errc::usage, "key must be 40 lowercase hex digits");
   return {};
 }
 
-// The pipeline shared by both entry points: `feed(enc, strict, decoder)` checks the magic
-// (strict) and pushes the whole payload into the decoder, returning the bytes it read.
-template <class Feed>
-Result<DecodeInfo> decode_with(const SidecarText& sidecar, const ReadOptions& opts, Sink& out, Feed&& feed) {
-  if (opts.key && !is_valid_key(*opts.key))
-    return Error(Errc::usage, "key must be 40 lowercase hex digits");
-  const bool strict = opts.profile == Profile::strict;
-  auto enc = strict ? detail::dispatch_strict(sidecar) : detail::dispatch_python(sidecar, opts.profile);
-  if (!enc) return enc.error();
-
-  HashingSink hasher(&out);
-  LimitSink limited(hasher, strict ? opts.max_size : UINT64_MAX);
-  auto decoder = make_decoder(*enc, strict, limited);
-
-  DecodeInfo info;
-  info.encoding = std::string(detail::name(*enc));
-  auto stored = feed(*enc, strict, *decoder);
-  if (!stored) return stored.error();
-  info.stored_size = *stored;
-  CASBLOB_TRY(decoder->finish());
-
-  info.decoded_size = hasher.count();
-  auto sha1 = hasher.hex_digest();
-  if (!sha1) return sha1.error();
-  info.sha1 = std::move(*sha1);
-  decoder->add_notes(info.notes);
-  if (strict && opts.key) {
-    info.key_checked = true;
-    if (info.sha1 != *opts.key)  // step 12
-      return Error(Errc::key_mismatch, "decoded bytes hash to " + info.sha1 + ", not to the key " + *opts.key);
-  }
-  return info;
+// Steps 2-7: the sidecar selects the decoder (strict: R-NS-2, R-META-6..9, R-RAW-2, R-READ-2,
+// R-READ-3; modelled readers: Metaflow's own dispatch, Appendix A.3).
+Result<Encoding> select_encoding(const SidecarText& sidecar, Profile profile) {
+  if (profile == Profile::strict) return detail::dispatch_strict(sidecar);
+  return detail::dispatch_python(sidecar, profile);
 }
 
-// What the payload says it decodes to (gzip ISIZE of the last member, lz4 content size), to
-// reserve the in-memory output once. Only a hint: bounded by the largest expansion the
-// format allows (deflate 1032:1), by the strict limit, and by 1 GiB.
-std::size_t decoded_size_hint(ByteView blob, std::uint64_t limit) {
-  std::uint64_t hint = blob.size();
-  if (blob.size() >= 18 && blob[0] == kGzipMagic[0] && blob[1] == kGzipMagic[1]) {
-    const std::uint8_t* t = blob.data() + blob.size() - 4;
-    hint = t[0] | t[1] << 8 | t[2] << 16 | std::uint64_t{t[3]} << 24;
-  } else if (blob.size() >= 15 && blob[0] == 0x04 && blob[1] == 0x22 && blob[2] == 0x4D && blob[3] == 0x18 &&
-             (blob[4] & 0x08)) {
-    hint = 0;
-    for (int i = 7; i >= 0; --i) hint = hint << 8 | blob[6 + i];
+// Step 8 (R-READ-4, R-NS-2): the payload's magic must agree with the declared encoding.
+// `head` is the payload's first kContainerProbeSize bytes, or all of it when `whole` (the
+// payload ended sooner). Raw payloads are not examined (step 6 goes to step 11).
+Status check_magic_agreement(Encoding declared, ByteView head, bool whole) {
+  if (declared == Encoding::raw) return {};
+  if (whole && head.empty()) return Error(Errc::corrupt, "empty payload", Detail::truncated);
+  const Container found = detect_container(head);
+  const bool lz4_found = found == Container::lz4_frame || found == Container::lz4_skippable;
+  if (declared == Encoding::lz4_v2) {
+    if (found == Container::gzip)
+      return Error(Errc::format_mismatch, "sidecar declares lz4 (cas_version 2) but the payload is gzip");
+    if (lz4_found) return {};
+  } else {
+    if (lz4_found)
+      return Error(Errc::format_mismatch,
+                   declared == Encoding::gzip_v1
+                       ? "sidecar declares gzip (cas_version 1) but the payload is an lz4 frame"
+                       : "no sidecar (gzip implied) but the payload is an lz4 frame: lost sidecar?");
+    if (found == Container::gzip) return {};
   }
-  hint = std::min({hint, std::uint64_t{blob.size()} * 1032 + 1024, limit, std::uint64_t{1} << 30});
-  return static_cast<std::size_t>(hint);
+  const Container expected = declared == Encoding::lz4_v2 ? Container::lz4_frame : Container::gzip;
+  // R-R1-7, R-R2-9: a payload that is only the start of the expected magic was cut short.
+  if (whole && is_magic_prefix(head, expected))
+    return Error(Errc::corrupt, "payload ends inside the " + std::string(name(expected)) + " magic number",
+                 Detail::truncated);
+  return Error(Errc::corrupt,
+               std::string("payload does not start with the ") +
+                   (expected == Container::gzip ? "gzip magic 1f 8b" : "lz4 frame magic 04 22 4d 18") +
+                   (found == Container::lz4_legacy ? " (it is the legacy lz4 format)" : ""),
+               Detail::bad_magic);
+}
+
+// Step 12 (R-KEY-5).
+Status check_key_match(const std::string& sha1, const std::string& key) {
+  if (sha1 != key) return Error(Errc::key_mismatch, "decoded bytes hash to " + sha1 + ", not to the key " + key);
+  return {};
 }
 
 }  // namespace
 
-Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
-  return decode_with(sidecar, opts, out, [&](Encoding enc, bool strict, PayloadDecoder& decoder) -> Result<std::uint64_t> {
-    std::uint64_t stored = 0;
-    Bytes buf(std::max<std::size_t>(opts.chunk, 4));
-    std::size_t filled = 0;
-    bool at_eof = false;
-    // Strict reads at least 4 bytes (or to EOF) before deciding on the magic (step 8).
-    do {
-      auto n = blob.read(std::span(buf).subspan(filled));
-      if (!n) return n.error();
-      if (*n == 0) at_eof = true;
-      filled += *n;
-    } while (!at_eof && filled < 4);
-    if (strict) CASBLOB_TRY(check_magic(enc, ByteView(buf.data(), filled)));
+struct BlobDecoder::Impl {
+  const ReadOptions opts;
+  const bool strict;
+  Status verdict;  // sticky: the first failure (R-READ-1)
+  std::optional<Encoding> encoding;
+  HashingSink hasher;                                 // step 12 input
+  detail::LimitSink limited;                          // step 11 (strict)
+  std::unique_ptr<detail::PayloadDecoder> payload;   // steps 9-10
+  std::uint8_t head[kContainerProbeSize] = {};
+  std::size_t head_len = 0;
+  bool head_passed = false;  // step 8 done, head handed to the payload decoder
+  std::uint64_t stored = 0;
+  bool finished = false;
 
-    while (filled) {
-      stored += filled;
-      CASBLOB_TRY(decoder.update(ByteView(buf.data(), filled)));
-      filled = 0;
-      if (at_eof) break;
-      auto n = blob.read(buf);
-      if (!n) return n.error();
-      if (*n == 0) break;
-      filled = *n;
+  Impl(const SidecarText& sidecar, const ReadOptions& o, Sink& out)
+      : opts(o),
+        strict(o.profile == Profile::strict),
+        hasher(&out),
+        limited(hasher, strict ? o.max_size : UINT64_MAX) {
+    verdict = check_key(opts.key);  // step 1
+    if (!verdict.ok()) return;
+    auto enc = select_encoding(sidecar, opts.profile);  // steps 2-7
+    if (!enc) {
+      verdict = enc.error();
+      return;
     }
-    return stored;
-  });
-}
-
-Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const ReadOptions& opts) {
-  MemorySink sink;
-  try {
-    sink.bytes().reserve(
-        decoded_size_hint(blob, opts.profile == Profile::strict ? opts.max_size : UINT64_MAX));
-  } catch (const std::exception&) {  // a hint only: grow as needed instead
+    encoding = *enc;
+    payload = detail::make_payload_decoder(*encoding, strict, limited);
+    head_passed = !strict;  // the modelled readers have no step 8
   }
-  // No read buffer: the decoders take the caller's bytes as they are (spec 10.1 bounds the
-  // decoders' own memory, not the caller's).
-  auto info = decode_with(sidecar, opts, sink, [&](Encoding enc, bool strict, PayloadDecoder& decoder) -> Result<std::uint64_t> {
-    if (strict) CASBLOB_TRY(check_magic(enc, blob));
-    if (!blob.empty()) CASBLOB_TRY(decoder.update(blob));
-    return std::uint64_t{blob.size()};
-  });
-  if (!info) return info.error();
-  return Decoded{std::move(info.value()), std::move(sink.bytes())};
-}
+
+  Status fail(Status s) {
+    if (verdict.ok()) verdict = std::move(s);
+    return verdict;
+  }
+
+  Status update(ByteView chunk) {
+    if (finished) return fail(Error(Errc::usage, "BlobDecoder::update after finish"));
+    if (!verdict.ok()) return verdict;
+    stored += chunk.size();
+    if (!head_passed) {
+      std::size_t take = std::min(chunk.size(), kContainerProbeSize - head_len);
+      std::memcpy(head + head_len, chunk.data(), take);
+      head_len += take;
+      chunk = chunk.subspan(take);
+      if (head_len < kContainerProbeSize) return {};  // step 8 needs more bytes, or the end
+      CASBLOB_TRY(pass_head(false));
+    }
+    if (!chunk.empty()) return fail(payload->update(chunk));
+    return {};
+  }
+
+  // Step 8 on the buffered head, then the head goes to the decoder like any other bytes.
+  Status pass_head(bool whole) {
+    head_passed = true;
+    ByteView h(head, head_len);
+    Status s = check_magic_agreement(*encoding, h, whole);
+    if (s.ok() && !h.empty()) s = payload->update(h);
+    return fail(std::move(s));
+  }
+
+  Result<DecodeInfo> finish() {
+    if (finished) return fail(Error(Errc::usage, "BlobDecoder::finish called twice")).error();
+    finished = true;
+    if (!verdict.ok()) return verdict.error();
+    if (!head_passed) CASBLOB_TRY(pass_head(true));
+    CASBLOB_TRY(fail(payload->finish()));
+
+    DecodeInfo info;
+    info.encoding = *encoding;
+    info.stored_size = stored;
+    info.decoded_size = hasher.count();
+    auto sha1 = hasher.hex_digest();
+    if (!sha1) return fail(sha1.error()).error();
+    info.sha1 = std::move(*sha1);
+    payload->add_notes(info.notes);
+    if (strict && opts.key) {
+      info.key_checked = true;
+      CASBLOB_TRY(fail(check_key_match(info.sha1, *opts.key)));  // step 12
+    }
+    return info;
+  }
+};
+
+BlobDecoder::BlobDecoder(const SidecarText& sidecar, const ReadOptions& opts, Sink& out)
+    : impl_(std::make_unique<Impl>(sidecar, opts, out)) {}
+BlobDecoder::~BlobDecoder() = default;
+BlobDecoder::BlobDecoder(BlobDecoder&&) noexcept = default;
+BlobDecoder& BlobDecoder::operator=(BlobDecoder&&) noexcept = default;
+Status BlobDecoder::update(ByteView chunk) { return impl_->update(chunk); }
+Result<DecodeInfo> BlobDecoder::finish() { return impl_->finish(); }
+std::optional<Encoding> BlobDecoder::encoding() const { return impl_->encoding; }
 
 }  // namespace casblob

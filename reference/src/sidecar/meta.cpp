@@ -52,6 +52,8 @@ MetaDoc parse_meta(std::string_view text) {
   }
   auto scan = detail::scan_json(text);
   doc.python_json_ok = scan.ok;
+  doc.python_recursion_error = scan.python_recursion_error;
+  doc.nesting_depth = scan.max_depth;
   // spec 4.3: strict JSON is RFC 8259 without Python's literals and, as I-JSON (RFC 7493)
   // requires, without escaped unpaired surrogates (readers disagree on what they mean).
   doc.strict_json_ok = scan.ok && !scan.uses_python_literals && !scan.has_lone_surrogate;
@@ -70,27 +72,37 @@ MetaDoc parse_meta(std::string_view text) {
 }
 
 std::string emit_meta(bool raw, int version) {
-  // json.dumps default separators: ", " and ": "; insertion order cas_raw, cas_version.
+  // R-META-1, R-META-2, R-META-3: json.dumps default separators ", " and ": ", insertion
+  // order cas_raw, cas_version, an integer literal, ASCII.
   return std::string("{\"cas_raw\": ") + (raw ? "true" : "false") +
          ", \"cas_version\": " + std::to_string(version) + "}";
 }
 
-// spec 6.1 steps 3-5 (R-META-*): the strict reader's view of the sidecar.
+// spec 6.1 steps 3-5: the strict reader's view of the sidecar, checked in the order R-META-6,
+// R-META-7, R-META-8 (so {"cas_raw": "x"} is meta_invalid, not version_missing).
 Result<StrictMeta> validate_meta_strict(const MetaDoc& doc) {
   auto invalid = [](std::string why) { return Error(Errc::meta_invalid, "sidecar: " + why); };
+  // Step 3, R-META-6 (and R-META-10: no text, whatever its value, means "no sidecar").
   if (!doc.utf8_valid) return invalid("not valid UTF-8");
   if (doc.has_bom) return invalid("starts with a byte order mark");
+  if (doc.python_recursion_error)
+    return invalid("nested deeper than " + std::to_string(kStrictMaxNesting) + " levels (spec 10.2)");
   if (!doc.strict_json_ok) return invalid(doc.parse_error.empty() ? "not JSON" : doc.parse_error);
   if (doc.top.type != JsonType::object)
     return invalid("top level is " + std::string(name(doc.top.type)) + ", not an object");
   if (doc.has_duplicate_keys) return invalid("duplicate member names");
+  if (doc.nesting_depth > kStrictMaxNesting)
+    return invalid("nested " + std::to_string(doc.nesting_depth) + " levels deep, more than " +
+                   std::to_string(kStrictMaxNesting) + " (spec 10.2)");
 
+  // Step 4, R-META-7. Members other than these two are ignored (R-META-9).
   StrictMeta m;
   if (const JsonValue* raw = doc.get("cas_raw")) {
     if (raw->type != JsonType::boolean)
       return invalid("cas_raw is " + std::string(name(raw->type)) + ", not a boolean");
     m.raw = raw->boolean;
   }
+  // Step 5, R-META-8.
   const JsonValue* ver = doc.get("cas_version");
   if (!ver) return Error(Errc::version_missing, "sidecar has no cas_version");
   if (ver->type != JsonType::integer)

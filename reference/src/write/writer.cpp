@@ -10,21 +10,21 @@
 #include "casblob/key.hpp"
 #include "casblob/meta.hpp"
 #include "common/buffer.hpp"
+#include "write/encoder.hpp"
 
 namespace casblob {
 namespace {
 
-// The read buffer is sized to the input when its size is known (a small blob never touches
-// 1 MiB, issue 19) and is not zeroed: it is filled before it is read.
-template <class Encoder>
-Result<std::uint64_t> pump(Source& in, std::optional<std::uint64_t> size_hint, Sha1& sha, Encoder& enc) {
+// Streaming: one read buffer, sized to the input when that is small, and not zeroed (it is
+// filled before it is read).
+Result<std::uint64_t> pump(Source& in, Sha1& sha, detail::Encoder& enc) {
+  std::size_t size = kDefaultChunk;
+  if (auto n = in.size_hint(); n && *n < size) size = static_cast<std::size_t>(*n) + 1;
   detail::ScratchBuffer buf;
-  const std::size_t want = size_hint ? static_cast<std::size_t>(std::clamp<std::uint64_t>(*size_hint + 1, 4096, kDefaultChunk))
-                                     : kDefaultChunk;
-  if (!buf.ensure(want)) return Error(Errc::io_error, "encode: out of memory");
+  if (!buf.ensure(size)) return Error(Errc::io_error, "encode: out of memory");
   std::uint64_t total = 0;
   for (;;) {
-    auto n = in.read(std::span<std::uint8_t>(buf.data(), buf.size()));
+    auto n = in.read(std::span<std::uint8_t>(buf.data(), size));
     if (!n) return n.error();
     if (*n == 0) break;
     ByteView chunk(buf.data(), *n);
@@ -38,8 +38,7 @@ Result<std::uint64_t> pump(Source& in, std::optional<std::uint64_t> size_hint, S
 
 // In memory: no copy into a read buffer. Pieces small enough to stay in cache between the
 // hash and the encoder.
-template <class Encoder>
-Result<std::uint64_t> pump(ByteView data, std::optional<std::uint64_t>, Sha1& sha, Encoder& enc) {
+Result<std::uint64_t> pump(ByteView data, Sha1& sha, detail::Encoder& enc) {
   constexpr std::size_t kPiece = 256 * 1024;
   for (std::size_t i = 0; i < data.size(); i += kPiece) {
     ByteView chunk = data.subspan(i, std::min(kPiece, data.size() - i));
@@ -50,49 +49,18 @@ Result<std::uint64_t> pump(ByteView data, std::optional<std::uint64_t>, Sha1& sh
   return std::uint64_t{data.size()};
 }
 
-struct RawEncoder {
-  Sink& out;
-  Status write(ByteView d) { return out.write(d); }
-  Status finish() { return {}; }
-};
-
 template <class Input>
 Result<EncodeInfo> encode_any(Input& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
                               Sink& out) {
-  if (opts.version != 1 && opts.version != 2)
-    return Error(Errc::usage, "version must be 1 (gzip) or 2 (lz4 frame)");
   CountingSink counted(out);
+  auto enc = detail::make_encoder(opts, size_hint, counted);
+  if (!enc) return enc.error();
   Sha1 sha;
-  Result<std::uint64_t> total = std::uint64_t{0};
-  if (opts.raw) {
-    RawEncoder enc{counted};
-    total = pump(in, size_hint, sha, enc);
-  } else if (opts.version == 1) {
-    GzipWriter enc(counted, opts.gzip);
-    total = pump(in, size_hint, sha, enc);
-  } else {
-    if (!lz4_available()) return Error(Errc::codec_unavailable, "cas_version 2 needs lz4, not built in");
-    Lz4WriteOptions lo = opts.lz4;
-    if (!lo.content_size) lo.content_size = size_hint;  // python-lz4 store_size=True
-    Lz4Writer enc(counted, lo);
-    total = pump(in, size_hint, sha, enc);
-  }
+  auto total = pump(in, sha, **enc);
   if (!total) return total.error();
   auto key = sha.hex_digest();
   if (!key) return key.error();
-  EncodeInfo info;
-  info.key = std::move(*key);
-  info.meta = emit_meta(opts.raw, opts.version);
-  info.input_size = *total;
-  info.stored_size = counted.count();
-  return info;
-}
-
-}  // namespace
-
-Result<EncodeInfo> encode_blob(Source& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
-                               Sink& out) {
-  return encode_any(in, size_hint, opts, out);
+  return detail::make_encode_info(opts, std::move(*key), *total, counted.count());
 }
 
 #if CASBLOB_WITH_LZ4
@@ -117,26 +85,25 @@ std::optional<Bytes> lz4_one_shot(ByteView data, const Lz4WriteOptions& o) {
 }
 #endif
 
+}  // namespace
+
+Result<EncodeInfo> encode_blob(Source& in, const EncodeOptions& opts, Sink& out) {
+  return encode_any(in, in.size_hint(), opts, out);
+}
+
 Result<Encoded> encode_blob(ByteView data, const EncodeOptions& opts) {
 #if CASBLOB_WITH_LZ4
   if (opts.version == 2 && !opts.raw) {
     if (auto bytes = lz4_one_shot(data, opts.lz4)) {
       auto key = sha1_hex(data);
       if (!key) return key.error();
-      Encoded e;
-      e.info.key = std::move(*key);
-      e.info.meta = emit_meta(false, 2);
-      e.info.input_size = data.size();
-      e.info.stored_size = bytes->size();
-      e.bytes = std::move(*bytes);
-      return e;
+      auto info = detail::make_encode_info(opts, std::move(*key), data.size(), bytes->size());
+      return Encoded{std::move(info), std::move(*bytes)};
     }
   }
 #endif
   MemorySink sink;
-  // The output grows once: stored deflate blocks and uncompressed lz4 blocks add a few bytes
-  // per 16 KB at most, plus headers.
-  sink.bytes().reserve(data.size() + data.size() / 1024 + 1024);
+  sink.bytes().reserve(detail::encoded_size_bound(data.size()));
   auto info = encode_any(data, std::uint64_t{data.size()}, opts, sink);
   if (!info) return info.error();
   return Encoded{std::move(info.value()), std::move(sink.bytes())};

@@ -175,7 +175,8 @@ struct Results {
   Counts merged_source(int source, int variant, int profile, int mutation) const;
 };
 
-// The repository's fixtures/ folder (compiled in).
+// $CASBLOB_FIXTURES, else "fixtures" (the repository's folder, from its root). No path is
+// compiled in: an installed casblob has no source tree.
 std::string default_fixtures_dir();
 
 // Builds inputs (fixtures + generated), plans, runs the workers.

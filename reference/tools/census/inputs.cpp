@@ -11,6 +11,7 @@
 #include "casblob/key.hpp"
 #include "casblob/experimental/lz4_frame.hpp"
 #include "casblob/meta.hpp"
+#include "casblob/store.hpp"
 #include "casblob/writer.hpp"
 #include "rng.hpp"
 
@@ -28,6 +29,10 @@ std::string_view name(Variant v) noexcept {
 }
 
 namespace {
+
+// The corpus' largest fixtures are a few MiB; a bound keeps a stray huge file from being
+// read into memory whole.
+constexpr std::uint64_t kMaxFixtureBytes = std::uint64_t{64} << 20;
 
 void put_u8(Bytes& b, std::uint8_t v) { b.push_back(v); }
 void put_str(Bytes& b, std::string_view s) { b.insert(b.end(), s.begin(), s.end()); }
@@ -266,13 +271,14 @@ Result<std::vector<Input>> load_fixtures(const std::string& dir, unsigned thread
     in.name = e.name;
     in.key = e.key;
     std::string path = dir + "/" + e.dir + "/" + in.key.substr(0, 2) + "/" + in.key;
-    auto blob = read_file(path);
+    auto blob = read_file(path, kMaxFixtureBytes);
     if (!blob) return Error(blob.error().code, path + ": " + blob.error().message);
     in.blob = std::move(*blob);
     if (e.sidecar) {
-      auto sc = read_file(path + "_meta");
+      auto sc = read_sidecar_file(path + "_meta");
       if (!sc) return Error(sc.error().code, path + "_meta: " + sc.error().message);
-      in.sidecar = std::string(sc->begin(), sc->end());
+      if (!*sc) return Error(Errc::not_found, path + "_meta: the manifest says there is a sidecar");
+      in.sidecar = std::move(*sc);
       auto meta = validate_meta_strict(parse_meta(*in.sidecar));
       if (!meta) return Error(meta.error().code, in.name + ": sidecar: " + meta.error().message);
       in.raw = meta->raw;

@@ -1,6 +1,8 @@
 // The census run: inputs, plans cut into work units, worker threads, per-thread tallies.
 #include <sys/resource.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -47,11 +49,8 @@ Counts Results::merged(int variant, int profile, int mutation) const {
 }
 
 std::string default_fixtures_dir() {
-#ifdef CASBLOB_CENSUS_FIXTURES
-  return CASBLOB_CENSUS_FIXTURES;
-#else
-  return "fixtures";
-#endif
+  const char* env = std::getenv("CASBLOB_FIXTURES");
+  return env && *env ? env : "fixtures";
 }
 
 Reading read_mutant(ByteView blob, const SidecarText& sidecar, const std::string& key, Profile profile) {

@@ -5,34 +5,15 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "casblob/codecs.hpp"
+#include "casblob/experimental/container.hpp"
 #include "casblob/io.hpp"
 
 namespace casblob {
 
-// ---- writer ---------------------------------------------------------------------------
-
-// The deflate implementation that writes a v1 member's data. Only zlib gives Python's bytes;
-// the others write valid deflate of the same content faster (any level is conformant, and the
-// key is the SHA-1 of the content, so it does not change: spec 5.2.1). Measured on the bench
-// machine (bench/README.md), against zlib level 3:
-enum class GzipEngine : std::uint8_t {
-  zlib,        // levels 0-9; byte-identical to Python's gzip module (R-W1-1..4): the default
-  isal,        // ISA-L, levels 0-3; level 1: 6-28x faster, 0-7 % larger; streams
-  libdeflate,  // libdeflate, levels 1-12; level 3: 1.7-3.1x faster, equal or smaller; whole
-               // buffer (the content is collected; past 64 MiB zlib takes over at the same level)
-};
-std::string_view name(GzipEngine engine) noexcept;
-std::optional<GzipEngine> gzip_engine_from_name(std::string_view name) noexcept;
-
-struct GzipWriteOptions {
-  int level = 3;               // Metaflow: GzipFile(compresslevel=3); the engine's own scale
-  std::uint32_t mtime = 0;     // Python writes time.time(); fixed here for reproducibility
-  std::optional<std::string> file_name;  // FNAME (older datastores wrote one); none: no FNAME
-  GzipEngine engine = GzipEngine::zlib;  // opt in to a faster engine (not Python's bytes)
-};
+// ---- writer (options and engines: casblob/codecs.hpp) ------------------------------
 
 // With the zlib engine, byte-identical to Python's gzip.GzipFile(fileobj=..., mode="wb",
 // compresslevel=level, mtime=mtime) for any split of the input into write() calls (spec
@@ -112,6 +93,5 @@ class GzipDecoder {
   std::unique_ptr<Impl> impl_;
 };
 
-inline constexpr std::uint8_t kGzipMagic[2] = {0x1f, 0x8b};
 
 }  // namespace casblob

@@ -7,31 +7,13 @@
 #include <optional>
 #include <vector>
 
+#include "casblob/codecs.hpp"
+#include "casblob/experimental/container.hpp"
 #include "casblob/io.hpp"
 
 namespace casblob {
 
-bool lz4_available() noexcept;  // false when built with CASBLOB_WITH_LZ4=OFF
-
-// ---- writer ---------------------------------------------------------------------------
-
-enum class Lz4BlockSize : std::uint8_t { max64KB = 4, max256KB = 5, max1MB = 6, max4MB = 7 };
-
-// Defaults are python-lz4 4.0.2 lz4.frame.compress() defaults: level 0, 64 KB blocks,
-// linked blocks, content size stored, no checksums (spec 5.4.1, R-W2-1).
-struct Lz4WriteOptions {
-  int level = 0;
-  Lz4BlockSize block_size = Lz4BlockSize::max64KB;
-  bool independent_blocks = false;  // python-lz4 block_linked=True
-  bool content_checksum = false;
-  bool block_checksum = false;
-  // Content size to store in the header (python-lz4 store_size=True). Required for byte
-  // identity with lz4.frame.compress; when absent no content size is written.
-  std::optional<std::uint64_t> content_size;
-  // The total input size when known but not to be stored (python-lz4 store_size=False):
-  // like content_size it selects LZ4F_compressFrame's block size and block mode.
-  std::optional<std::uint64_t> size_hint;
-};
+// ---- writer (options: casblob/codecs.hpp) --------------------------------------------
 
 // Byte-identical to lz4.frame.compress(data, <same options>) for any split of the input,
 // provided content_size == total bytes written (checked by finish(): Errc::usage).
@@ -107,6 +89,7 @@ struct Lz4FrameInfo {
 struct Lz4Report {
   std::vector<Lz4FrameInfo> frames;  // data and skippable frames, in order; the first 4096
   std::uint64_t frame_count = 0;     // all frames (data and skippable) completed or started
+  std::uint64_t skippable_count = 0; // of which skippable
   std::uint64_t trailing_bytes = 0;  // after the last frame, not decoded
   std::uint64_t input_size = 0, decoded_size = 0;
 };
@@ -130,8 +113,5 @@ class Lz4Decoder {
   std::unique_ptr<Impl> impl_;
 };
 
-inline constexpr std::uint32_t kLz4FrameMagic = 0x184D2204;
-inline constexpr std::uint32_t kLz4LegacyMagic = 0x184C2102;
-inline constexpr bool is_lz4_skippable_magic(std::uint32_t m) { return (m & 0xFFFFFFF0u) == 0x184D2A50u; }
 
 }  // namespace casblob

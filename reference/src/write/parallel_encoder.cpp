@@ -1,11 +1,11 @@
-// The parallel save pipeline (pipeline.hpp).
+// The parallel save pipeline (parallel_encoder.hpp).
 //
 // The input is cut into pieces. SHA-1 must see them in order, but it does not matter which
 // thread feeds a piece to it: a piece is *claimed* (compare-and-swap on `claimed`), its
 // claimant waits until the previous piece is hashed (`done`), hashes it, and advances `done`.
 // Two threads claim:
-//   - a helper thread, started once per process and reused (no thread start per blob), which
-//     hashes pieces as soon as they are published;
+//   - a helper thread, owned by the ParallelEncoder, started on its first parallel encode and
+//     reused (no thread start per blob), which hashes pieces as soon as they are published;
 //   - the calling thread, which compresses each piece and, whenever it would otherwise wait
 //     (for a slot to be released, or at the end), hashes unclaimed pieces itself.
 // So on an idle machine SHA-1 runs beside the compressor, and on a busy one, where the helper
@@ -15,7 +15,7 @@
 // Streaming input goes through a ring of `slots` buffers of `chunk` bytes, allocated once per
 // call and reused; slot i % S is refilled once piece i - S is hashed (the caller itself is done
 // compressing it by then). In memory, pieces are the caller's bytes themselves.
-#include "casblob/experimental/pipeline.hpp"
+#include "casblob/experimental/parallel_encoder.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -29,46 +29,10 @@
 
 #include "casblob/key.hpp"
 #include "casblob/meta.hpp"
+#include "write/encoder.hpp"
 
 namespace casblob {
 namespace {
-
-// The encoder encode_blob would pick (writer.cpp): raw, gzip (v1) or lz4 frame (v2).
-class AnyEncoder {
- public:
-  static Result<std::unique_ptr<AnyEncoder>> make(const EncodeOptions& opts, std::optional<std::uint64_t> size_hint,
-                                                  Sink& out) {
-    if (opts.version != 1 && opts.version != 2)
-      return Error(Errc::usage, "version must be 1 (gzip) or 2 (lz4 frame)");
-    auto e = std::make_unique<AnyEncoder>(out);
-    if (opts.raw) return e;
-    if (opts.version == 1) {
-      e->gzip_ = std::make_unique<GzipWriter>(out, opts.gzip);
-    } else {
-      if (!lz4_available()) return Error(Errc::codec_unavailable, "cas_version 2 needs lz4, not built in");
-      Lz4WriteOptions lo = opts.lz4;
-      if (!lo.content_size) lo.content_size = size_hint;  // python-lz4 store_size=True
-      e->lz4_ = std::make_unique<Lz4Writer>(out, lo);
-    }
-    return e;
-  }
-  explicit AnyEncoder(Sink& out) : out_(out) {}
-  Status write(ByteView d) {
-    if (gzip_) return gzip_->write(d);
-    if (lz4_) return lz4_->write(d);
-    return out_.write(d);
-  }
-  Status finish() {
-    if (gzip_) return gzip_->finish();
-    if (lz4_) return lz4_->finish();
-    return {};
-  }
-
- private:
-  Sink& out_;
-  std::unique_ptr<GzipWriter> gzip_;
-  std::unique_ptr<Lz4Writer> lz4_;
-};
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -157,30 +121,40 @@ struct HashJob {
   }
 };
 
-// The process-wide helper thread, started on first use. Jobs queue up; a job the helper does
-// not reach is simply done by its caller.
+// The helper thread of one ParallelEncoder. Jobs queue up; a job the helper does not reach is
+// simply done by its caller. stop() lets the thread finish the job it holds, then joins it.
 class Helper {
  public:
-  static Helper& get() {
-    static Helper* h = new Helper;  // never destroyed: the thread may outlive static destructors
-    return *h;
-  }
+  ~Helper() { stop(); }
   void submit(std::shared_ptr<HashJob> job) {
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
       jobs_.push_back(std::move(job));
     }
     cv_.notify_one();
   }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+  bool started() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return thread_.joinable();
+  }
 
  private:
-  Helper() { std::thread([this] { run(); }).detach(); }
   void run() {
     for (;;) {
       std::shared_ptr<HashJob> job;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return !jobs_.empty(); });
+        cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;  // stopping, nothing left
         job = std::move(jobs_.front());
         jobs_.pop_front();
       }
@@ -190,6 +164,8 @@ class Helper {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::shared_ptr<HashJob>> jobs_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 // Closes the job on every exit path, so that the helper never waits on it forever.
@@ -204,27 +180,24 @@ struct CloseGuard {
   }
 };
 
-EncodeInfo make_info(const EncodeOptions& opts, std::string key, std::uint64_t in, std::uint64_t stored) {
-  EncodeInfo info;
-  info.key = std::move(key);
-  info.meta = emit_meta(opts.raw, opts.version);
-  info.input_size = in;
-  info.stored_size = stored;
-  return info;
-}
-
-// Room for the encoded output: stored deflate blocks and uncompressed lz4 blocks add a few
-// bytes per 16 KB at most, plus headers.
-std::size_t output_bound(std::size_t n) { return n + n / 1024 + 1024; }
-
 }  // namespace
 
-Result<EncodeInfo> encode_blob_parallel(Source& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
-                                        Sink& out, const ParallelOptions& popts) {
+struct ParallelEncoder::Impl {
+  ParallelOptions popts;
+  Helper helper;
+};
+
+ParallelEncoder::ParallelEncoder(ParallelOptions opts) : impl_(std::make_unique<Impl>()) { impl_->popts = opts; }
+ParallelEncoder::~ParallelEncoder() = default;  // Helper::~Helper joins the thread
+bool ParallelEncoder::thread_started() const { return impl_->helper.started(); }
+
+Result<EncodeInfo> ParallelEncoder::encode(Source& in, const EncodeOptions& opts, Sink& out) {
+  const ParallelOptions& popts = impl_->popts;
+  const std::optional<std::uint64_t> size_hint = in.size_hint();
   if ((size_hint && *size_hint < popts.min_size) || popts.chunk == 0 || popts.slots < 2)
-    return encode_blob(in, size_hint, opts, out);
+    return encode_blob(in, opts, out);
   CountingSink counted(out);
-  auto enc = AnyEncoder::make(opts, size_hint, counted);
+  auto enc = detail::make_encoder(opts, size_hint, counted);
   if (!enc) return enc.error();
 
   auto job = std::make_shared<HashJob>();
@@ -232,7 +205,7 @@ Result<EncodeInfo> encode_blob_parallel(Source& in, std::optional<std::uint64_t>
   job->slots = popts.slots;
   job->ring.reset(new std::uint8_t[popts.chunk * popts.slots]);
   job->len.reset(new std::size_t[popts.slots]);
-  Helper::get().submit(job);
+  impl_->helper.submit(job);
 
   std::uint64_t total = 0, published = 0;
   {
@@ -257,15 +230,16 @@ Result<EncodeInfo> encode_blob_parallel(Source& in, std::optional<std::uint64_t>
   }
   CASBLOB_TRY((*enc)->finish());
   if (!job->key) return job->key.error();
-  return make_info(opts, *job->key, total, counted.count());
+  return detail::make_encode_info(opts, *job->key, total, counted.count());
 }
 
-Result<Encoded> encode_blob_parallel(ByteView data, const EncodeOptions& opts, const ParallelOptions& popts) {
+Result<Encoded> ParallelEncoder::encode(ByteView data, const EncodeOptions& opts) {
+  const ParallelOptions& popts = impl_->popts;
   if (data.size() < popts.min_size || popts.chunk == 0) return encode_blob(data, opts);
   MemorySink sink;
-  sink.bytes().reserve(output_bound(data.size()));
+  sink.bytes().reserve(detail::encoded_size_bound(data.size()));
   CountingSink counted(sink);
-  auto enc = AnyEncoder::make(opts, data.size(), counted);
+  auto enc = detail::make_encoder(opts, data.size(), counted);
   if (!enc) return enc.error();
 
   auto job = std::make_shared<HashJob>();
@@ -273,7 +247,7 @@ Result<Encoded> encode_blob_parallel(ByteView data, const EncodeOptions& opts, c
   job->piece = popts.chunk;
   std::uint64_t pieces = (data.size() + popts.chunk - 1) / popts.chunk;
   job->publish(pieces, true);
-  Helper::get().submit(job);
+  impl_->helper.submit(job);
 
   // Compress in the same pieces, hashing one whenever the helper has fallen behind the
   // compressor (then the bytes are still in cache).
@@ -289,7 +263,7 @@ Result<Encoded> encode_blob_parallel(ByteView data, const EncodeOptions& opts, c
   job->finish();
   if (!s.ok()) return s.error();
   if (!job->key) return job->key.error();
-  return Encoded{make_info(opts, *job->key, data.size(), counted.count()), std::move(sink.bytes())};
+  return Encoded{detail::make_encode_info(opts, *job->key, data.size(), counted.count()), std::move(sink.bytes())};
 }
 
 }  // namespace casblob

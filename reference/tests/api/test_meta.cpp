@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "casblob/meta.hpp"
+#include "casblob/reader.hpp"
+#include "casblob/writer.hpp"
 #include "support.hpp"
 
 using namespace casblob;
@@ -121,4 +123,27 @@ TEST_CASE("strict sidecar validation follows spec 6.1 steps 3-5", "[meta][strict
       CHECK(m.error().code == c.want);
     }
   }
+}
+
+TEST_CASE("deep sidecar nesting: Python's RecursionError boundary, strict's bound (F14)", "[meta]") {
+  auto nested = [](int n) {
+    return "{\"cas_raw\": false, \"cas_version\": 1, \"x\": " + std::string(n, '[') + std::string(n, ']') + "}";
+  };
+  // Measured with the real Metaflow 2.19.38 load_blobs at a module's top level: 990 reads, 991 raises.
+  CHECK(parse_meta(nested(990)).python_json_ok);
+  MetaDoc over = parse_meta(nested(991));
+  CHECK_FALSE(over.python_json_ok);
+  CHECK(over.python_recursion_error);
+  const Bytes blob = encode_blob(as_bytes("x"), EncodeOptions{})->bytes;
+  ReadOptions legacy;
+  legacy.profile = Profile::legacy;
+  CHECK(decode_blob(ByteView(blob), nested(990), legacy));
+  auto r = decode_blob(ByteView(blob), nested(991), legacy);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::unhandled);
+  CHECK(r.error().message.rfind("RecursionError", 0) == 0);
+  // strict: spec 10.2 lets a reader bound the nesting; casblob's bound is kStrictMaxNesting.
+  CHECK(validate_meta_strict(parse_meta(nested(kStrictMaxNesting))));
+  CHECK(validate_meta_strict(parse_meta(nested(kStrictMaxNesting + 1))).error().code == Errc::meta_invalid);
+  CHECK(validate_meta_strict(over).error().code == Errc::meta_invalid);
 }

@@ -1,33 +1,45 @@
-// encode_blob_parallel (pipeline.hpp): the same key, sidecar and bytes as encode_blob, for
-// every encoding, sizes around the chunk and slot boundaries, short reads, and errors.
-// Identity only: timing lives in bench/.
+// ParallelEncoder (parallel_encoder.hpp): the same key, sidecar and bytes as encode_blob, for
+// every encoding, sizes around the chunk and slot boundaries, short reads, and errors; its
+// thread starts only when needed and is gone with the object. Identity only: timing is bench/'s.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
 #include "casblob/casblob.hpp"
-#include "casblob/experimental/pipeline.hpp"
+#include "casblob/experimental/parallel_encoder.hpp"
+
+#include <filesystem>
 #include "support.hpp"
 
 using namespace casblob;
 
 namespace {
 
-// Returns at most `max` bytes per read: exercises partial slot fills.
+// Returns at most `max` bytes per read: exercises partial slot fills. `hint`: the size it
+// announces (a file), or none (a pipe).
 class TrickleSource final : public Source {
  public:
-  TrickleSource(ByteView data, std::size_t max) : data_(data), max_(max) {}
+  TrickleSource(ByteView data, std::size_t max, std::optional<std::uint64_t> hint = std::nullopt)
+      : data_(data), max_(max), hint_(hint) {}
   Result<std::size_t> read(std::span<std::uint8_t> buf) override {
     std::size_t n = std::min({buf.size(), data_.size() - pos_, max_});
     std::copy_n(data_.begin() + static_cast<std::ptrdiff_t>(pos_), n, buf.begin());
     pos_ += n;
     return n;
   }
+  std::optional<std::uint64_t> size_hint() const override { return hint_; }
 
  private:
   ByteView data_;
   std::size_t max_, pos_ = 0;
+  std::optional<std::uint64_t> hint_;
 };
+
+std::size_t thread_count() {
+  std::size_t n = 0;
+  for (auto& e : std::filesystem::directory_iterator("/proc/self/task")) n += e.is_directory();
+  return n;
+}
 
 // Fails after `ok_bytes`.
 class FailingSource final : public Source {
@@ -82,11 +94,12 @@ std::vector<EncodeOptions> all_options() {
 
 }  // namespace
 
-TEST_CASE("encode_blob_parallel writes encode_blob's bytes, key and sidecar", "[pipeline]") {
+TEST_CASE("ParallelEncoder writes encode_blob's bytes, key and sidecar", "[parallel]") {
   ParallelOptions po;
   po.min_size = 0;            // always take the threaded path
   po.chunk = 64 * 1024 + 3;   // odd: chunks straddle lz4 blocks
   po.slots = 3;
+  ParallelEncoder parallel(po);
   const std::size_t c = po.chunk;
   for (const char* kind : {"float64", "text", "random"})
     for (std::size_t n : {std::size_t{0}, std::size_t{1}, c - 1, c, c + 1, 3 * c, 3 * c + 1, 7 * c + 12345,
@@ -97,7 +110,7 @@ TEST_CASE("encode_blob_parallel writes encode_blob's bytes, key and sidecar", "[
         auto ref = encode_blob(ByteView(data), eo);
         REQUIRE(ref);
 
-        auto mem = encode_blob_parallel(ByteView(data), eo, po);
+        auto mem = parallel.encode(ByteView(data), eo);
         REQUIRE(mem);
         CHECK(mem->info.key == ref->info.key);
         CHECK(mem->info.meta == ref->info.meta);
@@ -106,9 +119,9 @@ TEST_CASE("encode_blob_parallel writes encode_blob's bytes, key and sidecar", "[
         CHECK(mem->bytes == ref->bytes);
 
         for (std::size_t trickle : {std::size_t{1} << 30, std::size_t{40000}}) {
-          TrickleSource src(data, trickle);
+          TrickleSource src(data, trickle, data.size());
           MemorySink out;
-          auto info = encode_blob_parallel(src, data.size(), eo, out, po);
+          auto info = parallel.encode(src, eo, out);
           REQUIRE(info);
           CHECK(info->key == ref->info.key);
           CHECK(info->meta == ref->info.meta);
@@ -120,46 +133,71 @@ TEST_CASE("encode_blob_parallel writes encode_blob's bytes, key and sidecar", "[
     }
 }
 
-TEST_CASE("encode_blob_parallel: unknown size streams like encode_blob without a hint", "[pipeline]") {
+TEST_CASE("ParallelEncoder: unknown size streams like encode_blob without a hint", "[parallel]") {
   ParallelOptions po;
   po.chunk = 100000;
   po.slots = 2;
+  ParallelEncoder parallel(po);
   Bytes data = test::seeded_bytes("text", 1234567, 5);
   for (const auto& eo : all_options()) {
-    MemorySource a(data), b(data);
+    TrickleSource a(data, 1 << 30), b(data, 1 << 30);
     MemorySink ra, rb;
-    auto ref = encode_blob(a, std::nullopt, eo, ra);
-    auto par = encode_blob_parallel(b, std::nullopt, eo, rb, po);
+    auto ref = encode_blob(a, eo, ra);
+    auto par = parallel.encode(b, eo, rb);
     REQUIRE(ref);
     REQUIRE(par);
     CHECK(par->key == ref->key);
     CHECK(rb.bytes() == ra.bytes());
   }
+  CHECK(parallel.thread_started());  // unknown size: parallel
 }
 
-TEST_CASE("encode_blob_parallel: default min_size keeps small inputs on the calling thread", "[pipeline]") {
+TEST_CASE("ParallelEncoder starts no thread for inputs below min_size", "[parallel]") {
   Bytes data = test::seeded_bytes("float64", 100000, 3);
   EncodeOptions eo;
   eo.version = 2;
+  ParallelEncoder parallel;  // default min_size: 8 MiB
   auto ref = encode_blob(ByteView(data), eo);
-  auto par = encode_blob_parallel(ByteView(data), eo);
+  auto par = parallel.encode(ByteView(data), eo);
+  MemorySource src(data);
+  MemorySink out;
+  auto streamed = parallel.encode(src, eo, out);
   REQUIRE(ref);
   REQUIRE(par);
+  REQUIRE(streamed);
   CHECK(par->bytes == ref->bytes);
+  CHECK(out.bytes() == ref->bytes);
   CHECK(par->info.key == ref->info.key);
+  CHECK_FALSE(parallel.thread_started());
 }
 
-TEST_CASE("encode_blob_parallel reports read, write and usage errors and joins its thread", "[pipeline]") {
+TEST_CASE("ParallelEncoder's thread ends with the object, not with the process", "[parallel]") {
+  const std::size_t before = thread_count();
+  {
+    ParallelOptions po;
+    po.min_size = 0;
+    ParallelEncoder parallel(po);
+    CHECK_FALSE(parallel.thread_started());
+    Bytes data = test::seeded_bytes("text", 1 << 20, 4);
+    REQUIRE(parallel.encode(ByteView(data), EncodeOptions{}));
+    CHECK(parallel.thread_started());
+    CHECK(thread_count() == before + 1);
+  }
+  CHECK(thread_count() == before);  // joined by the destructor
+}
+
+TEST_CASE("ParallelEncoder reports read, write and usage errors", "[parallel]") {
   ParallelOptions po;
   po.min_size = 0;
   po.chunk = 4096;
   po.slots = 2;
+  ParallelEncoder parallel(po);
   EncodeOptions eo;
   eo.version = 2;
   for (std::size_t ok : {std::size_t{0}, std::size_t{100}, std::size_t{4096}, std::size_t{50000}}) {
     FailingSource src(ok);
     NullSink out;
-    auto r = encode_blob_parallel(src, std::nullopt, eo, out, po);
+    auto r = parallel.encode(src, eo, out);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == Errc::io_error);
   }
@@ -168,18 +206,18 @@ TEST_CASE("encode_blob_parallel reports read, write and usage errors and joins i
     eo.version = version;
     MemorySource src(data);
     FailingSink out(1000);
-    auto r = encode_blob_parallel(src, data.size(), eo, out, po);
+    auto r = parallel.encode(src, eo, out);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == Errc::io_error);
   }
   EncodeOptions bad;
   bad.version = 3;
-  CHECK(encode_blob_parallel(ByteView(data), bad, po).error().code == Errc::usage);
-  // lz4's declared content size must match what the source delivers (as encode_blob).
+  CHECK(parallel.encode(ByteView(data), bad).error().code == Errc::usage);
+  // A source that delivers less than it announced changed while read: io_error (F20).
   eo.version = 2;
-  MemorySource shorter(ByteView(data).first(1000));
+  TrickleSource shorter(ByteView(data).first(1000), 1 << 30, data.size());
   NullSink out;
-  auto r = encode_blob_parallel(shorter, data.size(), eo, out, po);
+  auto r = parallel.encode(shorter, eo, out);
   REQUIRE_FALSE(r);
-  CHECK(r.error().code == Errc::usage);
+  CHECK(r.error().code == Errc::io_error);
 }

@@ -1,0 +1,68 @@
+// decode_blob(): the two adapters over BlobDecoder (reader.hpp), for a Source and for bytes in
+// memory. They add nothing to the read itself.
+#include <algorithm>
+#include <exception>
+
+#include "casblob/experimental/container.hpp"
+#include "casblob/reader.hpp"
+
+namespace casblob {
+namespace {
+
+// What the payload says it decodes to (gzip ISIZE of the last member, lz4 content size), to
+// reserve the in-memory output once. Only a hint: bounded by the largest expansion the format
+// allows (deflate 1032:1), by the strict limit, and by 1 GiB (R-SEC-2: no allocation from a
+// declared size beyond the limit).
+std::size_t decoded_size_hint(ByteView blob, std::uint64_t limit) {
+  std::uint64_t hint = blob.size();
+  const Container c = detect_container(blob.first(std::min(blob.size(), kContainerProbeSize)));
+  if (c == Container::gzip && blob.size() >= 18) {
+    const std::uint8_t* t = blob.data() + blob.size() - 4;
+    hint = t[0] | t[1] << 8 | t[2] << 16 | std::uint64_t{t[3]} << 24;
+  } else if (c == Container::lz4_frame && blob.size() >= 15 && (blob[4] & 0x08)) {
+    hint = 0;
+    for (int i = 7; i >= 0; --i) hint = hint << 8 | blob[6 + i];
+  }
+  hint = std::min({hint, std::uint64_t{blob.size()} * 1032 + 1024, limit, std::uint64_t{1} << 30});
+  return static_cast<std::size_t>(hint);
+}
+
+}  // namespace
+
+Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
+  BlobDecoder dec(sidecar, opts, out);
+  // R-READ-2: when the sidecar already decided (steps 1-7 failed), the payload is not read.
+  if (!dec.encoding()) return dec.finish();
+  // A buffer the size of the input when it is known and small: a 200-byte blob never touches
+  // a 256 KiB buffer (first-touch page faults dominate small reads).
+  std::size_t size = std::max<std::size_t>(opts.chunk, 1);
+  if (auto n = blob.size_hint(); n && *n < size) size = static_cast<std::size_t>(*n) + 1;
+  Bytes buf(size);
+  for (;;) {
+    auto n = blob.read(buf);
+    if (!n) return n.error();
+    if (*n == 0) break;
+    Status s = dec.update(ByteView(buf.data(), *n));
+    if (!s.ok()) return s.error();  // the verdict is final: the rest is not read
+  }
+  return dec.finish();
+}
+
+Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const ReadOptions& opts) {
+  MemorySink sink;
+  try {
+    sink.bytes().reserve(decoded_size_hint(blob, opts.profile == Profile::strict ? opts.max_size : UINT64_MAX));
+  } catch (const std::exception&) {  // a hint only: grow as needed instead
+  }
+  // No read buffer: the decoder takes the caller's bytes as they are.
+  BlobDecoder dec(sidecar, opts, sink);
+  if (dec.encoding() && !blob.empty()) {
+    Status s = dec.update(blob);
+    if (!s.ok()) return s.error();
+  }
+  auto info = dec.finish();
+  if (!info) return info.error();
+  return Decoded{std::move(info.value()), std::move(sink.bytes())};
+}
+
+}  // namespace casblob

@@ -1,0 +1,27 @@
+// Steps 9 and 10 of spec 6.1: the payload decoder an encoding selects, with the codec options
+// of the profile (strict: spec 5.2.2 / 5.4.2; the modelled readers: Python 3.11 gzip and
+// python-lz4 4.0.2, Appendix A.1 / A.2). Internal.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "casblob/io.hpp"
+#include "casblob/reader.hpp"
+
+namespace casblob::detail {
+
+class PayloadDecoder {
+ public:
+  virtual ~PayloadDecoder() = default;
+  virtual Status update(ByteView in) = 0;
+  virtual Status finish() = 0;
+  // What a careful reader would want to know about the payload (DecodeInfo::notes).
+  virtual void add_notes(std::vector<std::string>&) const {}
+};
+
+// Never null: every Encoding has a decoder.
+std::unique_ptr<PayloadDecoder> make_payload_decoder(Encoding enc, bool strict, Sink& out);
+
+}  // namespace casblob::detail

@@ -1,0 +1,240 @@
+// The local datastore (Metaflow's LocalStorage, spec 3.2 and 4.2) behind the Storage interface.
+//
+// Every path is resolved beneath the root's directory descriptor, one component at a time with
+// O_NOFOLLOW: a symbolic link anywhere below the root is refused, so a link planted in a store can send no
+// read and no write outside it (spec 10.3). Writes are temporary file + fsync + rename +
+// directory fsync (R-KEY-4, spec 10.6).
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "casblob/store.hpp"
+#include "common/os_error.hpp"
+#include "store/sidecar_limits.hpp"
+
+namespace casblob {
+namespace {
+
+// A directory descriptor that closes itself.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::pair<std::string_view, std::string_view> split_parent(std::string_view path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string_view::npos) return {std::string_view{}, path};
+  return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+ObjectInfo::Type type_of(mode_t m) {
+  if (S_ISREG(m)) return ObjectInfo::Type::file;
+  if (S_ISDIR(m)) return ObjectInfo::Type::directory;
+  return ObjectInfo::Type::other;  // FIFOs, devices, sockets, symbolic links
+}
+
+ObjectInfo info_of(std::string path, const struct stat& st) {
+  ObjectInfo info;
+  info.path = std::move(path);
+  info.type = type_of(st.st_mode);
+  info.size = static_cast<std::uint64_t>(st.st_size);
+  info.mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  return info;
+}
+
+Error read_only_error(std::string_view what) {
+  return Error(Errc::usage, std::string(what) + ": this datastore was opened read-only");
+}
+
+// Opens the directory `rel` ("" = the root) beneath the root, creating missing components
+// (mode 0777 minus the umask) when `create`.
+Result<Fd> open_dir_beneath(int root_fd, const std::string& root, std::string_view rel, bool create) {
+  Fd dir(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
+  if (dir.get() < 0) return detail::os_error("cannot open", root, errno, Errc::io_error);
+  std::string shown = root;
+  std::size_t i = 0;
+  while (i < rel.size()) {
+    std::size_t j = rel.find('/', i);
+    if (j == std::string_view::npos) j = rel.size();
+    std::string part(rel.substr(i, j - i));
+    shown += "/" + part;
+    int fd = ::openat(dir.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && create) {
+      if (::mkdirat(dir.get(), part.c_str(), 0777) != 0 && errno != EEXIST)
+        return detail::os_error("cannot create directory", shown, errno, Errc::io_error);
+      fd = ::openat(dir.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0) {
+      if (errno == ELOOP || errno == ENOTDIR) {
+        struct stat st {};
+        if (::fstatat(dir.get(), part.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+          return Error(Errc::io_error, shown + ": a symbolic link inside a datastore is refused");
+        return Error(Errc::io_error, shown + ": not a directory");
+      }
+      return detail::os_error("cannot open", shown, errno);
+    }
+    dir = Fd(fd);
+    i = j + 1;
+  }
+  return dir;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalStorage>> LocalStorage::open(const std::string& root, StorageOptions opts) {
+  // The root itself may be a link (a user's choice); what is below it may not.
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return detail::os_error("cannot open the datastore root", root, errno);
+  std::string shown = root;
+  while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
+  return std::unique_ptr<LocalStorage>(new LocalStorage(std::move(shown), fd, opts));
+}
+
+LocalStorage::LocalStorage(std::string root, int root_fd, StorageOptions opts)
+    : root_(std::move(root)), root_fd_(root_fd), opts_(opts) {}
+
+LocalStorage::~LocalStorage() {
+  if (root_fd_ >= 0) ::close(root_fd_);
+}
+
+std::string LocalStorage::url() const {
+  char* abs = ::realpath(root_.c_str(), nullptr);
+  std::string url = "file://" + std::string(abs ? abs : root_.c_str());
+  std::free(abs);
+  return url;
+}
+
+Status LocalStorage::list(std::string_view dir, const std::function<Status(const ObjectInfo&)>& each) {
+  if (!dir.empty()) CASBLOB_TRY(check_relative_path(dir));
+  auto d = open_dir_beneath(root_fd_, root_, dir, false);
+  if (!d) return d.error();
+  // fdopendir takes the descriptor: give it its own.
+  int fd = ::fcntl(d->get(), F_DUPFD_CLOEXEC, 0);
+  DIR* dp = fd >= 0 ? ::fdopendir(fd) : nullptr;
+  if (!dp) {
+    if (fd >= 0) ::close(fd);
+    return detail::os_error("cannot list", root_ + "/" + std::string(dir), errno, Errc::io_error);
+  }
+  Status result;
+  errno = 0;
+  while (struct dirent* e = ::readdir(dp)) {
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+    struct stat st {};
+    if (::fstatat(d->get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
+    std::string path = dir.empty() ? std::string(e->d_name) : std::string(dir) + "/" + e->d_name;
+    result = each(info_of(std::move(path), st));
+    if (!result.ok()) break;
+    errno = 0;
+  }
+  if (result.ok() && errno != 0) result = detail::os_error("cannot list", root_ + "/" + std::string(dir), errno, Errc::io_error);
+  ::closedir(dp);
+  return result;
+}
+
+Result<ObjectInfo> LocalStorage::stat(std::string_view path) {
+  CASBLOB_TRY(check_relative_path(path));
+  auto [parent, name] = split_parent(path);
+  auto d = open_dir_beneath(root_fd_, root_, parent, false);
+  if (!d) return d.error();
+  struct stat st {};
+  if (::fstatat(d->get(), std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return detail::os_error("cannot stat", root_ + "/" + std::string(path), errno);
+  return info_of(std::string(path), st);
+}
+
+Result<std::unique_ptr<Source>> LocalStorage::open(std::string_view path) {
+  CASBLOB_TRY(check_relative_path(path));
+  auto [parent, name] = split_parent(path);
+  auto d = open_dir_beneath(root_fd_, root_, parent, false);
+  if (!d) return d.error();
+  auto src = FileSource::open_at(d->get(), std::string(name), root_ + "/" + std::string(path), false);
+  if (!src) return src.error();
+  return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(*src)));
+}
+
+Result<SidecarText> LocalStorage::read_sidecar(std::string_view blob_path) {
+  CASBLOB_TRY(check_relative_path(blob_path));
+  auto [parent, name] = split_parent(blob_path);
+  auto d = open_dir_beneath(root_fd_, root_, parent, false);
+  if (!d) return d.error();
+  const std::string shown = root_ + "/" + std::string(blob_path) + "_meta";
+  auto src = FileSource::open_at(d->get(), std::string(name) + "_meta", shown, false);
+  return detail::read_sidecar_source(std::move(src), shown);
+}
+
+namespace {
+
+class LocalPendingBlob final : public PendingBlob {
+ public:
+  LocalPendingBlob(AtomicFileSink tmp, int root_fd, std::string root)
+      : tmp_(std::move(tmp)), root_fd_(root_fd), root_(std::move(root)) {}
+  Status write(ByteView data) override { return tmp_.write(data); }
+
+  Result<PutResult> commit(std::string_view blob_path, const std::optional<std::string>& sidecar,
+                           PutMode mode) override {
+    CASBLOB_TRY(check_relative_path(blob_path));
+    auto [parent, name] = split_parent(blob_path);
+    auto d = open_dir_beneath(root_fd_, root_, parent, true);
+    if (!d) return d.error();
+    const std::string shown = root_ + "/" + std::string(blob_path);
+    // R-KEY-4: the payload first, durably; then the sidecar. Never a sidecar without payload.
+    auto placed = tmp_.commit_to(d->get(), std::string(name), shown, mode == PutMode::replace);
+    if (!placed) return placed.error();
+    if (!*placed) return PutResult{false};  // another writer's payload is there
+    if (sidecar) CASBLOB_TRY(write_sidecar_in(d->get(), std::string(name), shown, *sidecar));
+    return PutResult{true};
+  }
+
+  static Status write_sidecar_in(int dir_fd, const std::string& name, const std::string& shown,
+                                 const std::string& text) {
+    auto meta = AtomicFileSink::create_in(dir_fd, name + "_meta", shown + "_meta");
+    if (!meta) return meta.error();
+    CASBLOB_TRY(meta->write(as_bytes(text)));
+    return meta->commit();
+  }
+
+ private:
+  AtomicFileSink tmp_;
+  int root_fd_;
+  std::string root_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PendingBlob>> LocalStorage::begin_blob(std::string_view dir) {
+  if (opts_.read_only) return read_only_error("cannot write a blob");
+  CASBLOB_TRY(check_relative_path(dir));
+  auto d = open_dir_beneath(root_fd_, root_, dir, true);
+  if (!d) return d.error();
+  auto tmp = AtomicFileSink::create_in(d->get(), "put", root_ + "/" + std::string(dir) + "/.put");
+  if (!tmp) return tmp.error();
+  return std::unique_ptr<PendingBlob>(std::make_unique<LocalPendingBlob>(std::move(*tmp), root_fd_, root_));
+}
+
+Status LocalStorage::write_sidecar(std::string_view blob_path, const std::string& sidecar) {
+  if (opts_.read_only) return read_only_error("cannot write a sidecar");
+  CASBLOB_TRY(check_relative_path(blob_path));
+  auto [parent, name] = split_parent(blob_path);
+  auto d = open_dir_beneath(root_fd_, root_, parent, false);
+  if (!d) return d.error();
+  return LocalPendingBlob::write_sidecar_in(d->get(), std::string(name), root_ + "/" + std::string(blob_path), sidecar);
+}
+
+}  // namespace casblob

@@ -1,0 +1,93 @@
+#include "write/encoder.hpp"
+
+#include "casblob/experimental/gzip.hpp"
+#include "casblob/experimental/lz4_frame.hpp"
+#include "casblob/meta.hpp"
+
+namespace casblob::detail {
+namespace {
+
+// R-RAW-1: the payload is the content.
+class RawEncoder final : public Encoder {
+ public:
+  explicit RawEncoder(Sink& out) : out_(out) {}
+  Status write(ByteView d) override { return out_.write(d); }
+  Status finish() override { return {}; }
+
+ private:
+  Sink& out_;
+};
+
+// R-W1-1 .. R-W1-4.
+class GzipEncoder final : public Encoder {
+ public:
+  GzipEncoder(Sink& out, const GzipWriteOptions& o) : w_(out, o) {}
+  Status write(ByteView d) override { return w_.write(d); }
+  Status finish() override { return w_.finish(); }
+
+ private:
+  GzipWriter w_;
+};
+
+// R-W2-1 .. R-W2-3. When the content size came from the source's size hint, a source that
+// yields another number of bytes changed while it was read: io_error, before a frame with a
+// wrong content size can be finished.
+class Lz4Encoder final : public Encoder {
+ public:
+  Lz4Encoder(Sink& out, const Lz4WriteOptions& o, std::optional<std::uint64_t> from_hint)
+      : w_(out, o), expected_(from_hint) {}
+  Status write(ByteView d) override {
+    seen_ += d.size();
+    if (expected_ && seen_ > *expected_) return changed();
+    return w_.write(d);
+  }
+  Status finish() override {
+    if (expected_ && seen_ != *expected_) return changed();
+    return w_.finish();
+  }
+
+ private:
+  Status changed() const {
+    return Error(Errc::io_error, "the input changed size while it was read (" + std::to_string(*expected_) +
+                                     " bytes announced, " + std::to_string(seen_) + " read so far)");
+  }
+  Lz4Writer w_;
+  std::optional<std::uint64_t> expected_;
+  std::uint64_t seen_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Encoder>> make_encoder(const EncodeOptions& opts, std::optional<std::uint64_t> size_hint,
+                                              Sink& out) {
+  if (opts.version != 1 && opts.version != 2) return Error(Errc::usage, "version must be 1 (gzip) or 2 (lz4 frame)");
+  if (opts.raw) return std::unique_ptr<Encoder>(std::make_unique<RawEncoder>(out));
+  if (opts.version == 1) return std::unique_ptr<Encoder>(std::make_unique<GzipEncoder>(out, opts.gzip));
+  if (!lz4_available()) return Error(Errc::codec_unavailable, "cas_version 2 needs lz4, not built in");
+  Lz4WriteOptions lo = opts.lz4;
+  std::optional<std::uint64_t> from_hint;
+  // python-lz4 store_size=True. A hint of 0 is passed as a size hint, not a content size: an
+  // empty input gets python-lz4's exact frame (no content size stored, as liblz4 does), and a
+  // file that stats as empty but is not (/proc) still encodes, with no content size.
+  if (!lo.content_size && size_hint) {
+    if (*size_hint > 0) {
+      lo.content_size = size_hint;
+      from_hint = size_hint;
+    } else if (!lo.size_hint) {
+      lo.size_hint = 0;
+    }
+  }
+  return std::unique_ptr<Encoder>(std::make_unique<Lz4Encoder>(out, lo, from_hint));
+}
+
+EncodeInfo make_encode_info(const EncodeOptions& opts, std::string key, std::uint64_t input_size,
+                            std::uint64_t stored_size) {
+  EncodeInfo info;
+  info.key = std::move(key);
+  info.meta = emit_meta(opts.raw, opts.version);
+  info.input_size = input_size;
+  info.stored_size = stored_size;
+  return info;
+}
+
+}  // namespace casblob::detail

@@ -1,0 +1,347 @@
+// LocalStorage and CasStore: Metaflow's layout, atomic and exclusive writes, healing of what an
+// interrupted put leaves, paths that cannot leave the root (spec 3.2, 3.3, 4.2, 10.3, 10.6).
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "casblob/casblob.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace casblob;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "casblob-store-XXXXXX").string();
+    path = mkdtemp(t.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+void write_file(const fs::path& p, std::string_view data) {
+  std::ofstream(p, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+std::vector<std::string> all_files(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(dir))
+    if (!e.is_directory()) out.push_back(fs::relative(e.path(), dir).string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A store at <tmp>/root with one flow.
+struct Store {
+  TempDir tmp;
+  std::unique_ptr<LocalStorage> storage;
+  std::optional<CasStore> cas;
+  explicit Store(std::string flow = "F", StorageOptions opts = {}) {
+    fs::create_directory(tmp.path / "root");
+    storage = std::move(LocalStorage::open((tmp.path / "root").string(), opts).value());
+    cas.emplace(CasStore::open(*storage, std::move(flow)).value());
+  }
+  fs::path root() const { return tmp.path / "root"; }
+  fs::path blob(const std::string& key) const { return root() / cas->flow() / "data" / key.substr(0, 2) / key; }
+  Result<PutInfo> put(ByteView data, EncodeOptions eo = {}) {
+    MemorySource src(data);
+    return cas->put(src, eo);
+  }
+  Result<Bytes> get(const std::string& key, Profile p = Profile::strict) {
+    MemorySink out;
+    ReadOptions ro;
+    ro.profile = p;
+    auto r = cas->get(key, ro, out);
+    if (!r) return r.error();
+    return std::move(out.bytes());
+  }
+};
+
+EncodeOptions opts(int version, bool raw = false) {
+  EncodeOptions eo;
+  eo.version = version;
+  eo.raw = raw;
+  return eo;
+}
+
+}  // namespace
+
+TEST_CASE("put writes <root>/<flow>/data/<kk>/<key> and <key>_meta as Metaflow does", "[store]") {
+  Store s("HelloFlow");
+  for (int version : {1, 2}) {
+    auto info = s.put(as_bytes("hello metaflow"), opts(version));
+    REQUIRE(info);
+    CHECK(info->encode.key == sha1_hex(as_bytes("hello metaflow")).value());
+    REQUIRE(fs::exists(s.blob(info->encode.key)));
+    // The second put of the same content is skipped: the first (v1) sidecar stays.
+    CHECK(info->outcome == (version == 1 ? PutInfo::Outcome::stored : PutInfo::Outcome::already_stored));
+    CHECK(slurp(s.blob(info->encode.key).string() + "_meta") == "{\"cas_raw\": false, \"cas_version\": 1}");
+  }
+  // Nothing else: no temporary files left behind.
+  const std::string key = sha1_hex(as_bytes("hello metaflow")).value();
+  CHECK(all_files(s.root()) ==
+        std::vector<std::string>{"HelloFlow/data/" + key.substr(0, 2) + "/" + key,
+                                 "HelloFlow/data/" + key.substr(0, 2) + "/" + key + "_meta"});
+}
+
+TEST_CASE("get reads back every encoding under every profile that knows it", "[store]") {
+  Bytes payload = test::seeded_bytes("float64", 200000, 1);
+  for (auto [version, raw] : {std::pair{1, false}, {2, false}, {2, true}}) {
+    Store s;
+    auto info = s.put(payload, opts(version, raw));
+    REQUIRE(info);
+    for (Profile p : kAllProfiles) {
+      if (version == 2 && !raw && (p == Profile::legacy || p == Profile::v2_nolz4)) continue;
+      INFO("version " << version << " raw " << raw << " profile " << name(p));
+      auto got = s.get(info->encode.key, p);
+      REQUIRE(got);
+      CHECK(*got == payload);
+    }
+  }
+}
+
+TEST_CASE("get: absent key is not_found, malformed key is usage and touches no path", "[store]") {
+  Store s;
+  auto missing = s.get(std::string(40, 'a'));
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == Errc::not_found);
+  for (std::string bad : {std::string("../../../../etc/passwd"), std::string(40, 'A'), std::string(39, 'a'),
+                          std::string(41, 'a'), std::string()}) {
+    auto r = s.get(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == Errc::usage);
+  }
+}
+
+TEST_CASE("a put whose input fails leaves no object and no temporary file", "[store]") {
+  Store s;
+  class Failing final : public Source {
+   public:
+    Result<std::size_t> read(std::span<std::uint8_t> buf) override {
+      if (sent_) return Error(Errc::io_error, "disk on fire");
+      sent_ = true;
+      std::fill(buf.begin(), buf.begin() + 10, std::uint8_t{1});
+      return std::size_t{10};
+    }
+    bool sent_ = false;
+  } src;
+  auto r = s.cas->put(src, {});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::io_error);
+  CHECK(all_files(s.root()).empty());
+}
+
+TEST_CASE("flow names are Python identifiers: anything else is usage before a path exists (F5)", "[store][security]") {
+  TempDir tmp;
+  auto storage = LocalStorage::open(tmp.path.string());
+  REQUIRE(storage);
+  for (std::string bad : std::vector<std::string>{"../escaped", "/abs", "a/b", "", "a\nb", "1Flow", ".", "..", "Flow-1", "Fl ow",
+                          std::string("F\0x", 3), std::string(256, 'F')}) {
+    INFO("flow '" << bad << "'");
+    auto cas = CasStore::open(**storage, bad);
+    REQUIRE_FALSE(cas);
+    CHECK(cas.error().code == Errc::usage);
+  }
+  for (std::string good : std::vector<std::string>{"F", "HelloFlow", "_private", "Flow_2", std::string(255, 'F')}) CHECK(CasStore::open(**storage, good));
+  CHECK(fs::is_empty(tmp.path));
+}
+
+TEST_CASE("a symbolic link inside the store is refused for reads and writes (spec 10.3)", "[store][security]") {
+  Store s;
+  TempDir outside;
+  Bytes data = test::seeded_bytes("text", 1000, 1);
+  const std::string key = sha1_hex(data).value();
+  // The shard directory of `key` is a link to a folder outside the root.
+  fs::create_directories(s.root() / "F" / "data");
+  fs::create_directory_symlink(outside.path, s.root() / "F" / "data" / key.substr(0, 2));
+  auto put = s.put(data);
+  REQUIRE_FALSE(put);
+  CHECK(put.error().code == Errc::io_error);
+  CHECK(put.error().message.find("symbolic link") != std::string::npos);
+  CHECK(fs::is_empty(outside.path));
+  // A blob planted outside and reached through the link is not read either.
+  write_file(outside.path / key, std::string(data.begin(), data.end()));
+  write_file(outside.path / (key + "_meta"), emit_meta(true, 1));
+  auto got = s.get(key);
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code == Errc::io_error);
+  // A blob file that is itself a link.
+  Store t;
+  auto info = t.put(data, opts(1, true));
+  REQUIRE(info);
+  fs::remove(t.blob(key));
+  fs::create_symlink(outside.path / key, t.blob(key));
+  auto linked = t.get(key);
+  REQUIRE_FALSE(linked);
+  CHECK(linked.error().code == Errc::io_error);
+}
+
+TEST_CASE("a re-put heals a payload left without its sidecar (F1, R-KEY-4)", "[store]") {
+  Bytes data = test::seeded_bytes("float64", 300000, 5);
+  const std::string key = sha1_hex(data).value();
+  struct Case {
+    EncodeOptions first;  // what the interrupted put wrote
+    EncodeOptions again;  // what the re-put asks for
+    PutInfo::Outcome outcome;
+    std::string sidecar;  // afterwards
+  };
+  for (const Case& c : {Case{opts(2), opts(1), PutInfo::Outcome::sidecar_healed, emit_meta(false, 2)},
+                        Case{opts(2, true), opts(2), PutInfo::Outcome::sidecar_healed, emit_meta(true, 2)},
+                        Case{opts(1), opts(2), PutInfo::Outcome::sidecar_healed, emit_meta(false, 1)}}) {
+    Store s;
+    REQUIRE(s.put(data, c.first));
+    fs::remove(s.blob(key).string() + "_meta");  // the state a crash between the two renames leaves
+    // Before the heal: a v2 or raw payload without sidecar fails or misreads for every reader.
+    auto again = s.put(data, c.again);
+    REQUIRE(again);
+    CHECK(again->outcome == c.outcome);
+    CHECK(slurp(s.blob(key).string() + "_meta") == c.sidecar);
+    for (Profile p : {Profile::strict, Profile::v2}) {
+      auto got = s.get(key, p);
+      REQUIRE(got);
+      CHECK(*got == data);
+    }
+  }
+  // A payload that proves nothing (a renamed empty file after a power loss: H-EMPTY) is replaced.
+  Store s;
+  fs::create_directories(s.blob(key).parent_path());
+  write_file(s.blob(key), "");
+  auto again = s.put(data, opts(1));
+  REQUIRE(again);
+  CHECK(again->outcome == PutInfo::Outcome::payload_replaced);
+  CHECK(slurp(s.blob(key).string() + "_meta") == emit_meta(false, 1));
+  auto got = s.get(key, Profile::legacy);
+  REQUIRE(got);
+  CHECK(*got == data);
+}
+
+TEST_CASE("concurrent puts of one new content in two encodings end with a payload and its own sidecar (F3)", "[store]") {
+  Bytes data = test::seeded_bytes("text", 100000, 7);
+  const std::string key = sha1_hex(data).value();
+  for (int round = 0; round < 40; ++round) {
+    Store s;
+    auto put = [&](EncodeOptions eo) {
+      MemorySource src(data);
+      REQUIRE(s.cas->put(src, eo));
+    };
+    std::thread a(put, opts(1)), b(put, opts(2)), c(put, opts(2, true));
+    a.join();
+    b.join();
+    c.join();
+    INFO("round " << round << ": sidecar " << slurp(s.blob(key).string() + "_meta"));
+    // Whoever won, the pair agrees: every reader reads the content or fails cleanly.
+    auto strict = s.get(key);
+    REQUIRE(strict);
+    CHECK(*strict == data);
+    for (Profile p : {Profile::legacy, Profile::v2}) {
+      auto r = s.get(key, p);
+      if (r) CHECK(*r == data);
+    }
+    CHECK(all_files(s.root()).size() == 2);  // no temporary file of the losers left
+  }
+}
+
+TEST_CASE("put of content a read-only store already holds succeeds without writing (F24)", "[store]") {
+  Store s;
+  Bytes data = test::seeded_bytes("text", 5000, 9);
+  REQUIRE(s.put(data));
+  auto ro_storage = LocalStorage::open(s.root().string(), {.read_only = true});
+  REQUIRE(ro_storage);
+  auto ro = CasStore::open(**ro_storage, "F");
+  REQUIRE(ro);
+  MemorySource again(data);
+  auto r = ro->put(again, {});
+  REQUIRE(r);
+  CHECK(r->outcome == PutInfo::Outcome::already_stored);
+  Bytes other = test::seeded_bytes("text", 5000, 10);
+  MemorySource fresh(other);
+  auto refused = ro->put(fresh, {});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == Errc::usage);
+  CHECK(all_files(s.root()).size() == 2);
+}
+
+TEST_CASE("sidecars: bounded, regular files only, absent means absent (F6, F7, spec 10.2)", "[store][security]") {
+  Store s;
+  Bytes data = test::seeded_bytes("text", 5000, 11);
+  auto info = s.put(data);
+  REQUIRE(info);
+  const std::string meta = s.blob(info->encode.key).string() + "_meta";
+  fs::remove(meta);
+  write_file(meta, "{\"cas_raw\": false, \"cas_version\": 1, \"pad\": \"" + std::string(70000, 'x') + "\"}");
+  auto big = s.get(info->encode.key);
+  REQUIRE_FALSE(big);
+  CHECK(big.error().code == Errc::meta_invalid);
+  fs::remove(meta);
+  REQUIRE(::mkfifo(meta.c_str(), 0600) == 0);  // would block for ever if opened blocking
+  auto fifo = s.get(info->encode.key);
+  REQUIRE_FALSE(fifo);
+  CHECK(fifo.error().code == Errc::io_error);
+  fs::remove(meta);
+  fs::create_symlink("/dev/zero", meta);
+  auto zero = s.get(info->encode.key);
+  REQUIRE_FALSE(zero);
+  CHECK(zero.error().code == Errc::io_error);
+  // The standalone loader follows a named link but still refuses devices, and bounds size.
+  CHECK(read_sidecar_file("/dev/zero").error().code == Errc::io_error);
+  CHECK(read_sidecar_file(meta, false).error().code == Errc::io_error);
+  auto absent = read_sidecar_file((s.tmp.path / "none").string());
+  REQUIRE(absent);
+  CHECK_FALSE(absent->has_value());
+}
+
+TEST_CASE("a FIFO as a blob is refused at once, never read (F7)", "[store][security]") {
+  Store s;
+  const std::string key(40, 'b');
+  fs::create_directories(s.blob(key).parent_path());
+  REQUIRE(::mkfifo(s.blob(key).c_str(), 0600) == 0);
+  auto r = s.get(key);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::io_error);
+}
+
+TEST_CASE("store files honour the umask (F11)", "[store][security]") {
+  Bytes data = test::seeded_bytes("text", 100, 12);
+  for (mode_t mask : {mode_t{022}, mode_t{077}}) {
+    mode_t old = ::umask(mask);
+    Store s;
+    auto info = s.put(data);
+    ::umask(old);
+    REQUIRE(info);
+    struct stat st {};
+    REQUIRE(::stat(s.blob(info->encode.key).c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == (0666 & ~mask));
+    REQUIRE(::stat((s.blob(info->encode.key).string() + "_meta").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == (0666 & ~mask));
+  }
+}
+
+TEST_CASE("LocalStorage lists entries with their types and refuses paths that leave the root", "[store]") {
+  Store s;
+  auto info = s.put(as_bytes("x"));
+  REQUIRE(info);
+  const std::string shard = "F/data/" + info->encode.key.substr(0, 2);
+  std::vector<std::string> names;
+  REQUIRE(s.storage->list(shard, [&](const ObjectInfo& o) {
+    CHECK(o.type == ObjectInfo::Type::file);
+    names.push_back(o.path);
+    return Status{};
+  }));
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{shard + "/" + info->encode.key, shard + "/" + info->encode.key + "_meta"});
+  for (std::string bad : {"../x", "/etc/passwd", "F//data", "F/./data", "F/data/.."})
+    CHECK(s.storage->stat(bad).error().code == Errc::usage);
+  CHECK(s.storage->list("F/nothing", [](const ObjectInfo&) { return Status{}; }).code() == Errc::not_found);
+}
