@@ -57,9 +57,16 @@ struct DecodeInfo {
 // what the modelled reader returns, wrong bytes included. Under strict they are unverified
 // until finish() returns ok (R-READ-6): write them where they can be discarded (the CLI uses
 // an atomic file or a spool).
+//
+// A BlobDecoder can be reused: reset() starts the next blob as a freshly constructed decoder
+// would, keeping its codec contexts (zlib inflate stream, lz4 buffers) and its SHA-1 context.
+// A long-lived caller that decodes many blobs holds one per thread (issue 19: set-up was most
+// of the cost of a small blob). A default-constructed decoder needs reset() before use.
 class BlobDecoder {
  public:
+  BlobDecoder();
   BlobDecoder(const SidecarText& sidecar, const ReadOptions& opts, Sink& out);
+  void reset(const SidecarText& sidecar, const ReadOptions& opts, Sink& out);
   ~BlobDecoder();
   BlobDecoder(BlobDecoder&&) noexcept;
   BlobDecoder& operator=(BlobDecoder&&) noexcept;
@@ -84,5 +91,11 @@ struct Decoded {
   Bytes bytes;
 };
 Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const ReadOptions& opts);
+
+// The same with what a long-lived caller keeps: `decoder` (reset for this blob) and `out`,
+// overwritten with the content (its memory is reused: no allocation or zeroing once it has
+// grown). On error `out` holds no content.
+Result<DecodeInfo> decode_blob(BlobDecoder& decoder, ByteView blob, const SidecarText& sidecar,
+                               const ReadOptions& opts, Bytes& out);
 
 }  // namespace casblob

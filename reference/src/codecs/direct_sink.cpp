@@ -26,10 +26,18 @@ Status BytesDirectSink::commit(std::size_t n) {
   return {};
 }
 
+// Overwrites what the vector already holds, then appends: appending into reserved capacity
+// copies once, where room() would first zero what it adds.
 Status BytesDirectSink::write(ByteView data) {
-  auto r = room(data.size());
-  if (!r) return r.error();
-  if (!data.empty()) std::memcpy(r->data(), data.data(), data.size());
+  const std::size_t fits = std::min(data.size(), out_.size() - committed_);
+  if (fits) std::memcpy(out_.data() + committed_, data.data(), fits);
+  if (fits < data.size()) {
+    try {
+      out_.insert(out_.end(), data.begin() + static_cast<std::ptrdiff_t>(fits), data.end());
+    } catch (const std::exception&) {
+      return Error(Errc::io_error, "output: out of memory");
+    }
+  }
   committed_ += data.size();
   return {};
 }

@@ -2,11 +2,15 @@
 // function below, in the spec's order, citing the requirements it checks; the first step that
 // fails decides the result (R-READ-1) and every later call returns that verdict.
 //
-//   steps 1-7  in the constructor: they need only the key and the sidecar
+//   steps 1-7  in the constructor (or reset()): they need only the key and the sidecar
 //   step 8     once the first kContainerProbeSize payload bytes (or all of them) are in
 //   steps 9-10 the payload decoder, fed as bytes arrive
 //   step 11    a LimitSink between the decoder and the output
-//   step 12    in finish(), on the SHA-1 computed as the bytes went out
+//   step 12    in finish(), on the SHA-1 a DigestSink computed as the bytes went out
+//
+// When the caller's sink lends its memory (DirectSink), the limit and digest sinks pass it on,
+// and the codecs decode in place (one copy less). A decoder reset() for the next blob keeps its
+// codec contexts: long-lived callers (batch, census, audit) pay the set-up once.
 //
 // The modelled profiles (legacy, v2, v2-nolz4) skip what the real readers skip: no magic
 // agreement, no limit, no key check; their dispatch and codecs reproduce Python (Appendix A).
@@ -15,8 +19,8 @@
 #include <cstring>
 
 #include "casblob/experimental/container.hpp"
-#include "casblob/key.hpp"
 #include "casblob/reader.hpp"
+#include "read/digest_sink.hpp"
 #include "read/dispatch.hpp"
 #include "read/limit_sink.hpp"
 #include "read/payload_decoder.hpp"
@@ -89,24 +93,37 @@ Status check_key_match(const std::string& sha1, const std::string& key) {
 }  // namespace
 
 struct BlobDecoder::Impl {
-  const ReadOptions opts;
-  const bool strict;
+  ReadOptions opts;
+  bool strict = true;
   Status verdict;  // sticky: the first failure (R-READ-1)
   std::optional<Encoding> encoding;
-  HashingSink hasher;                                 // step 12 input
-  detail::LimitSink limited;                          // step 11 (strict)
-  std::unique_ptr<detail::PayloadDecoder> payload;   // steps 9-10
+  detail::DigestSink hasher;                 // step 12 input
+  detail::LimitSink limited;                 // step 11 (strict)
+  detail::PayloadDecoders decoders;          // steps 9-10, kept from blob to blob
+  detail::PayloadDecoder* payload = nullptr;
   std::uint8_t head[kContainerProbeSize] = {};
   std::size_t head_len = 0;
   bool head_passed = false;  // step 8 done, head handed to the payload decoder
   std::uint64_t stored = 0;
   bool finished = false;
 
-  Impl(const SidecarText& sidecar, const ReadOptions& o, Sink& out)
-      : opts(o),
-        strict(o.profile == Profile::strict),
-        hasher(&out),
-        limited(hasher, strict ? o.max_size : UINT64_MAX) {
+  Impl() : verdict(Error(Errc::usage, "BlobDecoder: reset() it with a sidecar before use")) {}
+
+  // A new blob: the state of a freshly constructed decoder, with the codec contexts, buffers
+  // and the SHA-1 context of the previous blob (issue 19: per-blob set-up was most of the cost
+  // of a small blob).
+  void start(const SidecarText& sidecar, const ReadOptions& o, Sink& out) {
+    opts = o;
+    strict = o.profile == Profile::strict;
+    verdict = Status{};
+    encoding.reset();
+    payload = nullptr;
+    head_len = 0;
+    head_passed = false;
+    stored = 0;
+    finished = false;
+    hasher.reset(out);
+    limited.reset(hasher, strict ? o.max_size : UINT64_MAX);
     verdict = check_key(opts.key);  // step 1
     if (!verdict.ok()) return;
     auto enc = select_encoding(sidecar, opts.profile);  // steps 2-7
@@ -115,7 +132,7 @@ struct BlobDecoder::Impl {
       return;
     }
     encoding = *enc;
-    payload = detail::make_payload_decoder(*encoding, strict, limited);
+    payload = &decoders.select(*encoding, strict, limited);
     head_passed = !strict;  // the modelled readers have no step 8
   }
 
@@ -172,8 +189,14 @@ struct BlobDecoder::Impl {
   }
 };
 
+BlobDecoder::BlobDecoder() : impl_(std::make_unique<Impl>()) {}
 BlobDecoder::BlobDecoder(const SidecarText& sidecar, const ReadOptions& opts, Sink& out)
-    : impl_(std::make_unique<Impl>(sidecar, opts, out)) {}
+    : impl_(std::make_unique<Impl>()) {
+  impl_->start(sidecar, opts, out);
+}
+void BlobDecoder::reset(const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
+  impl_->start(sidecar, opts, out);
+}
 BlobDecoder::~BlobDecoder() = default;
 BlobDecoder::BlobDecoder(BlobDecoder&&) noexcept = default;
 BlobDecoder& BlobDecoder::operator=(BlobDecoder&&) noexcept = default;

@@ -185,6 +185,8 @@ struct CloseGuard {
 struct ParallelEncoder::Impl {
   ParallelOptions popts;
   Helper helper;
+  detail::EncoderSet encoders;  // kept from blob to blob
+  BlobEncoder sequential;       // below min_size
 };
 
 ParallelEncoder::ParallelEncoder(ParallelOptions opts) : impl_(std::make_unique<Impl>()) { impl_->popts = opts; }
@@ -195,9 +197,9 @@ Result<EncodeInfo> ParallelEncoder::encode(Source& in, const EncodeOptions& opts
   const ParallelOptions& popts = impl_->popts;
   const std::optional<std::uint64_t> size_hint = in.size_hint();
   if ((size_hint && *size_hint < popts.min_size) || popts.chunk == 0 || popts.slots < 2)
-    return encode_blob(in, opts, out);
+    return impl_->sequential.encode(in, opts, out);
   CountingSink counted(out);
-  auto enc = detail::make_encoder(opts, size_hint, counted);
+  auto enc = impl_->encoders.select(opts, size_hint, counted);
   if (!enc) return enc.error();
 
   auto job = std::make_shared<HashJob>();
@@ -235,11 +237,11 @@ Result<EncodeInfo> ParallelEncoder::encode(Source& in, const EncodeOptions& opts
 
 Result<Encoded> ParallelEncoder::encode(ByteView data, const EncodeOptions& opts) {
   const ParallelOptions& popts = impl_->popts;
-  if (data.size() < popts.min_size || popts.chunk == 0) return encode_blob(data, opts);
+  if (data.size() < popts.min_size || popts.chunk == 0) return impl_->sequential.encode(data, opts);
   MemorySink sink;
   sink.bytes().reserve(detail::encoded_size_bound(data.size()));
   CountingSink counted(sink);
-  auto enc = detail::make_encoder(opts, data.size(), counted);
+  auto enc = impl_->encoders.select(opts, data.size(), counted);
   if (!enc) return enc.error();
 
   auto job = std::make_shared<HashJob>();
