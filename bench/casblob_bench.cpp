@@ -8,6 +8,7 @@
 // Per (payload, encoding, op) the variants are timed interleaved, round-robin, so that noise
 // from other processes on the machine hits them alike and their ratio stays meaningful:
 //   save  casblob         encode_blob(ByteView, opts)              SHA-1 + encode, in memory
+//         casblob_reuse   BlobEncoder::encode(ByteView, opts, out): contexts and output reused
 //         casblob_stream  encode_blob(Source&, size, opts, Sink&)  (payloads <= 4 KiB: per-blob cost)
 //         ceiling_whole   SHA-1 then raw deflate + ISA-L CRC / LZ4F_compressFrame / memcpy, into a
 //                         warm buffer, contexts reset, EVP_MD fetched once
@@ -15,6 +16,7 @@
 //         sha1            SHA-1 alone (the physical limit of raw and lz4 saves)
 //         parallel        ParallelEncoder::encode(ByteView, opts)   (large payloads only)
 //   load  casblob         decode_blob(blob, sidecar, strict + key)  decode + SHA-1 verify
+//         casblob_reuse   decode_blob(BlobDecoder&, blob, sidecar, ro, out): reused
 //         casblob_stream  decode_blob(Source&, sidecar, ro, Sink&)  (payloads <= 4 KiB)
 //         ceiling_whole   raw inflate + ISA-L CRC / LZ4F_decompress / memcpy into a warm buffer,
 //                         then SHA-1 compared with the key
@@ -425,11 +427,19 @@ int main(int argc, char** argv) {
       ro.key = key;
       const SidecarText sidecar = meta;
       const bool small = data.size() <= cfg.stream_max;
+      BlobEncoder encoder;
+      BlobDecoder decoder;
+      Bytes reused_out;
 
       std::vector<Variant> save{
           {"casblob", [&] {
              auto r = encode_blob(in, eo);
              if (!r || r->info.key != key || r->bytes.size() != blob.size()) die("casblob save changed");
+           }, {}, {}},
+          // What a long-lived caller does: one BlobEncoder, one output vector, blob after blob.
+          {"casblob_reuse", [&] {
+             auto r = encoder.encode(in, eo, reused_out);
+             if (!r || r->key != key || reused_out.size() != blob.size()) die("casblob reused save changed");
            }, {}, {}},
           {"ceiling_whole", [&] {
              std::uint8_t k[20];
@@ -473,6 +483,10 @@ int main(int argc, char** argv) {
           {"casblob", [&] {
              auto r = decode_blob(ByteView(blob), sidecar, ro);
              if (!r || r->bytes.size() != data.size() || !r->info.key_checked) die("casblob load failed");
+           }, {}, {}},
+          {"casblob_reuse", [&] {
+             auto r = decode_blob(decoder, ByteView(blob), sidecar, ro, reused_out);
+             if (!r || reused_out.size() != data.size() || !r->key_checked) die("casblob reused load failed");
            }, {}, {}},
           {"ceiling_whole", [&] { bare.load(ByteView(blob), bkey, false); }, {}, {}},
           {"ceiling_pieces", [&] { bare.load(ByteView(blob), bkey, true); }, {}, {}},
