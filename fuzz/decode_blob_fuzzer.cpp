@@ -9,7 +9,9 @@
 //                           3 self-encoded: the payload is CONTENT that the harness encodes
 //                             (v1/v2/raw, input-chosen options), then mutates; key = true key;
 //        bits 5-7 strict output limit: 0 default (4 GiB), else one of 0, 1, 16, 255, 4 Ki, 64 Ki, 1 Mi.
-// Asserts: no crash/UB; same result through a short-read Source as from memory; on ok the
+// Asserts: no crash/UB; same result from memory, through a short-read Source (pull), pushed in
+// input-chosen chunks into a BlobDecoder reused from input to input, and through the reuse
+// overload (kept decoder and output, decoded in place); on ok the
 // bytes hash to info.sha1 and have info.decoded_size bytes; strict: size within the limit,
 // never ok with SHA-1 != key, never `unhandled`; non-strict profiles never report strict-only
 // errors; strict-accepted gzip/raw blobs read the same under legacy and v2; an unmutated
@@ -115,8 +117,42 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   MemorySink sink2;
   auto r2 = decode_blob(src, sidecar, ro2, sink2);
 
+  // The push decoder (BlobDecoder, issue 11) fed in input-chosen chunks, reset from the
+  // previous input; and the reuse overload (a kept decoder, a kept output written in place).
+  static BlobDecoder push_decoder, reused_decoder;
+  static MemorySink push_sink;
+  static Bytes reused_out;
+  push_sink.bytes().clear();
+  push_decoder.reset(sidecar, ro, push_sink);
+  Status pushed_status;
+  if (push_decoder.encoding()) {
+    fuzz::Chunker chunks(seed ^ 0x9e3779b9u);
+    for (std::size_t pos = 0; pos < payload.size() && pushed_status.ok();) {
+      const std::size_t n = chunks.next(payload.size() - pos);
+      pushed_status = push_decoder.update(ByteView(payload).subspan(pos, n));
+      pos += n;
+    }
+  }
+  auto r3 = pushed_status.ok() ? push_decoder.finish() : Result<DecodeInfo>(pushed_status.error());
+  auto r4 = decode_blob(reused_decoder, ByteView(payload), sidecar, ro, reused_out);
+
   FUZZ_ASSERT_MSG(fuzz::same_error(r1.status(), r2.status()),
                   "memory " + fuzz::label(r1.status()) + " vs streaming " + fuzz::label(r2.status()));
+  FUZZ_ASSERT_MSG(fuzz::same_error(r1.status(), r3.status()),
+                  "memory " + fuzz::label(r1.status()) + " vs push " + fuzz::label(r3.status()));
+  FUZZ_ASSERT_MSG(fuzz::same_error(r1.status(), r4.status()),
+                  "memory " + fuzz::label(r1.status()) + " vs reused " + fuzz::label(r4.status()));
+  if (r1.ok()) {
+    for (const DecodeInfo* other : {&r3.value(), &r4.value()}) {
+      FUZZ_ASSERT(other->sha1 == r1->info.sha1 && other->encoding == r1->info.encoding);
+      FUZZ_ASSERT(other->decoded_size == r1->info.decoded_size && other->stored_size == r1->info.stored_size);
+      FUZZ_ASSERT(other->key_checked == r1->info.key_checked && other->notes == r1->info.notes);
+    }
+    FUZZ_ASSERT_MSG(push_sink.bytes() == r1->bytes, "push decoder: other bytes");
+    FUZZ_ASSERT_MSG(reused_out == r1->bytes, "reused decoder: other bytes");
+  } else {
+    FUZZ_ASSERT_MSG(reused_out.empty(), "reused output not emptied on error");
+  }
   if (!r1.ok()) {
     const Error& e = r1.error();
     fuzz::check_error_shape(e);

@@ -105,7 +105,10 @@ struct Lz4Decoder::Impl {
     auto* d = dynamic_cast<DirectSink*>(&o);
     direct = d && d->direct() ? d : nullptr;
     opts = op;
+    auto frames = std::move(report.frames);  // its capacity is kept for the next input
+    frames.clear();
     report = Lz4Report{};
+    report.frames = std::move(frames);
     st = St::magic;
     error = Status{};
     pos = unit_start = 0;

@@ -106,11 +106,10 @@ void Sha1::reset() noexcept {
 
 std::string to_hex(ByteView data) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(data.size() * 2);
-  for (auto b : data) {
-    s += kHex[b >> 4];
-    s += kHex[b & 15];
+  std::string s(data.size() * 2, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    s[2 * i] = kHex[data[i] >> 4];
+    s[2 * i + 1] = kHex[data[i] & 15];
   }
   return s;
 }

@@ -101,6 +101,12 @@ struct BlobDecoder::Impl {
   detail::LimitSink limited;                 // step 11 (strict)
   detail::PayloadDecoders decoders;          // steps 9-10, kept from blob to blob
   detail::PayloadDecoder* payload = nullptr;
+  // Steps 2-7 depend on the sidecar text and the profile only, and a store holds a handful of
+  // distinct sidecars: a reset() decoder remembers the last verdict instead of parsing the
+  // same JSON again for every blob.
+  std::optional<std::string> last_sidecar;
+  std::optional<Profile> last_profile;
+  Result<Encoding> last_encoding = Encoding::raw;
   std::uint8_t head[kContainerProbeSize] = {};
   std::size_t head_len = 0;
   bool head_passed = false;  // step 8 done, head handed to the payload decoder
@@ -126,12 +132,16 @@ struct BlobDecoder::Impl {
     limited.reset(hasher, strict ? o.max_size : UINT64_MAX);
     verdict = check_key(opts.key);  // step 1
     if (!verdict.ok()) return;
-    auto enc = select_encoding(sidecar, opts.profile);  // steps 2-7
-    if (!enc) {
-      verdict = enc.error();
+    if (last_profile != opts.profile || last_sidecar != sidecar) {
+      last_encoding = select_encoding(sidecar, opts.profile);  // steps 2-7
+      last_sidecar = sidecar;
+      last_profile = opts.profile;
+    }
+    if (!last_encoding) {
+      verdict = last_encoding.error();
       return;
     }
-    encoding = *enc;
+    encoding = *last_encoding;
     payload = &decoders.select(*encoding, strict, limited);
     head_passed = !strict;  // the modelled readers have no step 8
   }
