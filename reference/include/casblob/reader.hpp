@@ -83,6 +83,9 @@ class BlobDecoder {
 
 // Reads `blob` to its end through a BlobDecoder.
 Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out);
+// The same through `decoder`, reset for this blob: its contexts are kept for the next one.
+Result<DecodeInfo> decode_blob(BlobDecoder& decoder, Source& blob, const SidecarText& sidecar, const ReadOptions& opts,
+                               Sink& out);
 
 // In-memory convenience: the output is reserved once from what the payload declares, within
 // the limit.

@@ -17,10 +17,11 @@
 // LZ4F_decompress does into its caller's buffer).
 //
 // Buffers are sized to the input: a frame that stores its content size gets no more history
-// than that, and a block is decoded with room for no more than the content still to come. A
-// block that overflows that room is decoded again with the full block room to tell the two
-// errors apart (valid but too long: size_mismatch; invalid: data), so the error classes do not
-// depend on the sizing. reset() keeps the buffers for the next input.
+// than that, and a block is decoded with room for no more than the content still to come
+// (or more, when the buffer has it). A block that liblz4 rejects in a room smaller than the
+// block maximum is decoded again with the full block room, so that the verdict is liblz4's
+// with a block-sized room whatever the buffer sizes (decode_compressed). reset() keeps the
+// buffers for the next input.
 //
 // Errors follow the strict reader's step 10 (spec 5.4.2, R-R2-1..9); Lz4ReadOptions relaxes
 // what python-lz4 4.0.2 (liblz4 1.9.4 LZ4F_decompress on the first frame) does not check.
@@ -300,22 +301,33 @@ struct Lz4Decoder::Impl {
                                          reinterpret_cast<const char*>(dst - dict), static_cast<int>(dict));
   }
 
-  // A compressed block that did not fit `room`: with the whole block room, is it valid (so
-  // longer than the content size allows) or invalid data? R-R2-2 and R-R2-5 name different
-  // errors, and they must not depend on how the buffers are sized.
-  Status overflow(const std::uint8_t* data, const std::uint8_t* dst, std::size_t room, std::size_t dict,
-                  std::uint64_t boff) {
-    if (room < f.block_max_size) {
-      if (!spill.ensure(kWindow + f.block_max_size)) return out_of_memory();
+  // A compressed block into `dst`, where `cap` bytes are free (at least block_room()), judged
+  // as liblz4 judges it with the whole block room: liblz4's validity depends on the room it
+  // is given (the last match must end 5 bytes before the end of the *room*, LASTLITERALS), so
+  // when `cap` is smaller and liblz4 fails, the block is decoded again into a block-sized spill
+  // buffer behind a copy of the window. Valid and fitting: its bytes are moved to `dst`; valid
+  // but longer than `cap` (the content still to come): too long (R-R2-5); else invalid data
+  // (R-R2-2). So the verdict never depends on how the buffers are sized.
+  Result<std::size_t> decode_compressed(const std::uint8_t* data, std::uint8_t* dst, std::size_t cap,
+                                        std::size_t dict, std::uint64_t boff) {
+    cap = std::min<std::size_t>(cap, f.block_max_size);
+    int k = lz4_block(data, dst, cap, dict);
+    if (k >= 0) return static_cast<std::size_t>(k);
+    if (cap < f.block_max_size) {
+      if (!spill.ensure(kWindow + f.block_max_size)) return out_of_memory().error();
       if (dict) std::memcpy(spill.data(), dst - dict, dict);  // dst is null when the room is 0
-      int k = lz4_block(data, spill.data() + dict, f.block_max_size, dict);
+      k = lz4_block(data, spill.data() + dict, f.block_max_size, dict);
+      if (k >= 0 && static_cast<std::size_t>(k) <= cap) {
+        if (k) std::memcpy(dst, spill.data() + dict, static_cast<std::size_t>(k));
+        return static_cast<std::size_t>(k);
+      }
       if (k >= 0) {
         f.decoded_size += static_cast<std::size_t>(k);
         report.decoded_size += static_cast<std::size_t>(k);
-        return too_long(boff);
+        return too_long(boff).error();
       }
     }
-    return fail(Detail::data, "invalid lz4 block" + at(boff));
+    return fail(Detail::data, "invalid lz4 block" + at(boff)).error();
   }
 
   // R-R2-5: reported as soon as the output passes the content size, before it is written.
@@ -355,9 +367,9 @@ struct Lz4Decoder::Impl {
         std::memcpy(dst, data, bsize);
         n = bsize;
       } else {
-        int k = lz4_block(data, dst, room, dict);
-        if (k < 0) return overflow(data, dst, room, dict, boff);
-        n = static_cast<std::size_t>(k);
+        auto k = decode_compressed(data, dst, r->size(), dict, boff);
+        if (!k) return k.error();
+        n = *k;
       }
       produced = dst;
     } else if (f.independent_blocks) {
@@ -366,10 +378,10 @@ struct Lz4Decoder::Impl {
         n = bsize;
       } else {
         if (!hist.ensure(room)) return out_of_memory();
-        int k = lz4_block(data, hist.data(), room, 0);
-        if (k < 0) return overflow(data, hist.data(), room, 0, boff);
+        auto k = decode_compressed(data, hist.data(), hist.size(), 0, boff);
+        if (!k) return k.error();
         produced = hist.data();
-        n = static_cast<std::size_t>(k);
+        n = *k;
       }
     } else {
       if (hpos + room > hist.size()) {  // keep the last 64 KB, at the front
@@ -388,9 +400,9 @@ struct Lz4Decoder::Impl {
         std::memcpy(dst, data, bsize);
         n = bsize;
       } else {
-        int k = lz4_block(data, dst, room, dict);
-        if (k < 0) return overflow(data, dst, room, dict, boff);
-        n = static_cast<std::size_t>(k);
+        auto k = decode_compressed(data, dst, hist.size() - hpos, dict, boff);
+        if (!k) return k.error();
+        n = *k;
       }
       produced = dst;
       hpos += n;
@@ -398,6 +410,9 @@ struct Lz4Decoder::Impl {
 
     f.decoded_size += n;
     report.decoded_size += n;
+    // The room given to the block may exceed what the content size leaves: checked here, as
+    // soon as the output passes it and before it is written (R-R2-5).
+    if (auto c = checked_size(); c && f.decoded_size > *c) return too_long(boff);
     if (f.content_checksum && opts.verify_checksums) content_hash.update(produced, n);
     Status s = direct ? direct->commit(n) : n > 0 ? out->write(ByteView(produced, n)) : Status{};
     if (!s) return fail_with(s.error());

@@ -32,7 +32,13 @@ std::size_t decoded_size_hint(ByteView blob, std::uint64_t limit) {
 }  // namespace
 
 Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
-  BlobDecoder dec(sidecar, opts, out);
+  BlobDecoder dec;
+  return decode_blob(dec, blob, sidecar, opts, out);
+}
+
+Result<DecodeInfo> decode_blob(BlobDecoder& dec, Source& blob, const SidecarText& sidecar, const ReadOptions& opts,
+                               Sink& out) {
+  dec.reset(sidecar, opts, out);
   // R-READ-2: when the sidecar already decided (steps 1-7 failed), the payload is not read.
   if (!dec.encoding()) return dec.finish();
   // A buffer the size of the input when it is known and small: a 200-byte blob never touches

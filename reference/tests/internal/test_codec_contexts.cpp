@@ -22,6 +22,7 @@
 #include "casblob/experimental/direct_sink.hpp"
 #include "casblob/experimental/gzip.hpp"
 #include "casblob/experimental/lz4_frame.hpp"
+#include "codecs/xxhash32.hpp"
 #include "support.hpp"
 
 using namespace casblob;
@@ -383,3 +384,44 @@ TEST_CASE("contexts: BytesDirectSink fills a reused vector from its start", "[co
   again.finish();
   CHECK(v == test::seeded_bytes("random", 100000));
 }
+
+#ifdef CASBLOB_WITH_LZ4
+TEST_CASE("contexts: a block liblz4 accepts only with a block-sized room is still accepted", "[contexts][lz4_decoder][python]") {
+  // liblz4 judges literals against the end of the *room* (MFLIMIT: a literal run ending within
+  // 12 bytes of the room's end must be the block's last): this block's first literal run
+  // ends 9 bytes before the end of its 13-byte output, so LZ4_decompress_safe rejects it with
+  // exactly 13 bytes of room and accepts it with 64 KiB, as python-lz4's LZ4F_decompress
+  // decodes it. A decoder that sizes the room to the content size (13) must judge it as with
+  // the block room: found by the census (a v2 bitflip mutant moved from data to
+  // size_mismatch), fixed in Lz4Decoder::decode_compressed.
+  const Bytes block = {0x40, 'a', 'b', 'c', 'd', 0x04, 0x00, 0x50, 'v', 'w', 'x', 'y', 'z'};  // "abcd" match(4,4) "vwxyz"
+  Bytes frame = {0x04, 0x22, 0x4D, 0x18, 0x68, 0x40, 13, 0, 0, 0, 0, 0, 0, 0};  // independent, content size 13
+  frame.push_back(static_cast<std::uint8_t>(detail::xxh32(frame.data() + 4, 10, 0) >> 8));
+  frame.insert(frame.end(), {static_cast<std::uint8_t>(block.size()), 0, 0, 0});
+  frame.insert(frame.end(), block.begin(), block.end());
+  frame.insert(frame.end(), {0, 0, 0, 0});
+  const Bytes want = {'a', 'b', 'c', 'd', 'a', 'b', 'c', 'd', 'v', 'w', 'x', 'y', 'z'};
+
+  std::string script = std::string(test::kPythonListHelpers) + R"PY(
+import lz4.frame
+write_list([lz4.frame.decompress(b) for b in read_list()])
+)PY";
+  auto py = test::unpack_list(test::run_python(script, test::pack_list({frame})));
+  REQUIRE(py.size() == 1);
+  CHECK(py[0] == want);  // ground truth: python-lz4 accepts it
+
+  for (const Lz4ReadOptions& o : {Lz4ReadOptions{}, Lz4ReadOptions::python_compatible()}) {
+    const Run plain = fresh<Lz4Decoder>(frame, o);
+    CHECK(plain.status == "ok");
+    CHECK(plain.out == want);
+    Bytes out;
+    BytesDirectSink direct(out);
+    Lz4Decoder d(direct, o);
+    Status s = d.update(frame);
+    if (s) s = d.finish();
+    direct.finish();
+    CHECK(s.ok());
+    CHECK(out == want);
+  }
+}
+#endif
