@@ -9,6 +9,10 @@
 // key == SHA-1(content); the sidecar is Metaflow's json.dumps text; strict (with the key), v2,
 // and legacy (v1) decode to the content (a reused BlobDecoder except for the first); without a
 // size hint the lz4 output differs (no content size) but still decodes.
+#if CASBLOB_WITH_LZ4
+#include <lz4frame.h>
+#endif
+
 #include "fuzz_common.hpp"
 
 using namespace casblob;
@@ -72,6 +76,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_ASSERT(info.meta == emit_meta(o.raw, o.version));
   FUZZ_ASSERT(info.input_size == content.size() && info.stored_size == e1->bytes.size());
   if (o.raw) FUZZ_ASSERT(e1->bytes == content);
+#if CASBLOB_WITH_LZ4
+  // python-lz4's own call, LZ4F_compressFrame, gives the same frame (every fourth input: at
+  // the HC levels it costs a 256 KB state, and the writers above reuse theirs).
+  if (o.version == 2 && !o.raw && seed % 4 == 0) {
+    LZ4F_preferences_t prefs{};
+    prefs.frameInfo.blockSizeID = static_cast<LZ4F_blockSizeID_t>(o.lz4.block_size);
+    prefs.frameInfo.blockMode = o.lz4.independent_blocks ? LZ4F_blockIndependent : LZ4F_blockLinked;
+    prefs.frameInfo.contentChecksumFlag = o.lz4.content_checksum ? LZ4F_contentChecksumEnabled : LZ4F_noContentChecksum;
+    prefs.frameInfo.blockChecksumFlag = o.lz4.block_checksum ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
+    prefs.frameInfo.contentSize = content.size();
+    prefs.compressionLevel = o.lz4.level;
+    Bytes ref(LZ4F_compressFrameBound(content.size(), &prefs));
+    std::size_t n = LZ4F_compressFrame(ref.data(), ref.size(), content.data(), content.size(), &prefs);
+    FUZZ_ASSERT(!LZ4F_isError(n));
+    ref.resize(n);
+    FUZZ_ASSERT_MSG(ref == e1->bytes, "encode_blob differs from LZ4F_compressFrame (python-lz4's call)");
+  }
+#endif
 
   // Encoding again, with the reused writer: in memory into a reused output, then streaming
   // (short reads, same size hint): same bytes.

@@ -283,10 +283,12 @@ struct Lz4Decoder::Impl {
 
   std::size_t block_stored() const { return bsize + (f.block_checksum ? 4u : 0u); }
 
-  // Room for this block's output: a block never decodes to more than the block maximum, and
-  // a valid one not to more than the content still to come.
+  // Room for this block's output: a block never decodes to more than the block maximum, a
+  // stored one to its size, a compressed one to 255 bytes per input byte at most (a match
+  // length byte of 255), and a valid one not to more than the content still to come. So a
+  // 300-byte frame with 4 MB blocks and no content size does not make 4 MB of room.
   std::size_t block_room() const {
-    std::uint64_t room = f.block_max_size;
+    std::uint64_t room = std::min<std::uint64_t>(f.block_max_size, braw ? bsize : std::uint64_t{256} * bsize + 64);
     if (auto c = checked_size()) room = std::min<std::uint64_t>(room, *c - std::min(*c, f.decoded_size));
     return static_cast<std::size_t>(room);
   }

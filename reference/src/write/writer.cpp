@@ -105,7 +105,11 @@ Result<EncodeInfo> BlobEncoder::encode(Source& in, const EncodeOptions& opts, Si
 
 Result<EncodeInfo> BlobEncoder::encode(ByteView data, const EncodeOptions& opts, Bytes& out) {
 #if CASBLOB_WITH_LZ4
-  if (opts.version == 2 && !opts.raw && lz4_one_shot(data, opts.lz4, out)) {
+  // The one-shot call for the fast levels (its state lives on the stack); at the HC levels it
+  // would allocate and clear a 256 KB HC state per blob, where the kept Lz4Writer (same bytes)
+  // resets its own: there the streaming path below is the cheaper one.
+  constexpr int kFirstHcLevel = 3;
+  if (opts.version == 2 && !opts.raw && opts.lz4.level < kFirstHcLevel && lz4_one_shot(data, opts.lz4, out)) {
     impl_->sha.reset();
     CASBLOB_TRY(impl_->sha.update(data));
     auto key = impl_->sha.hex_digest();
