@@ -57,16 +57,18 @@ struct Lz4Writer::Impl {
     if (cctx) LZ4F_freeCompressionContext(cctx);
   }
 
-  // The LZ4F context is kept for the high-compression levels only. At the fast levels (< 3)
-  // LZ4F_compressBegin on a used context only fast-resets the match table
-  // (LZ4_resetStream_fast), whose stale entries change which matches are found, so the bytes
-  // would differ from python-lz4's, whose LZ4F_compressFrame starts from a zeroed table
-  // (measured: tests/test_codec_contexts.cpp); a new context there costs one 16 KB table
-  // cleared, what python-lz4 pays too. The HC reset puts every old entry out of the window, so
-  // a reused HC context writes a fresh one's bytes (same test) without a new 256 KB state.
+  // The LZ4F context is kept unless a fast-level frame (< 3) follows another one. Between two
+  // such frames LZ4F_compressBegin only fast-resets the match table (LZ4_resetStream_fast),
+  // whose stale entries change which matches are found, so the bytes would differ from
+  // python-lz4's, whose LZ4F_compressFrame starts from a zeroed table (measured:
+  // tests/test_codec_contexts.cpp); a new context there costs one 16 KB table cleared, what
+  // python-lz4 pays too. From an HC frame to a fast one LZ4F re-initialises the table in full
+  // (the state changes type), from fast to HC it allocates the HC state, and the HC reset puts
+  // every old entry out of the window: in those cases a kept context writes a fresh one's
+  // bytes (same test) without a new 256 KB HC state per frame.
   static constexpr int kFirstHcLevel = 3;  // LZ4HC_CLEVEL_MIN
   void reset(Sink& o, Lz4WriteOptions op) {
-    if (cctx && (opts.level < kFirstHcLevel || op.level < kFirstHcLevel)) {
+    if (cctx && opts.level < kFirstHcLevel && op.level < kFirstHcLevel) {
       LZ4F_freeCompressionContext(cctx);
       cctx = nullptr;
     }

@@ -27,9 +27,8 @@ class Lz4Writer {
   Status write(ByteView data);
   Status finish();
   // Starts a new frame for `out`, as a freshly constructed writer would, keeping the output
-  // buffer and, at the HC levels (>= 3), the LZ4F context. The bytes are the same as a fresh
-  // writer's: at the fast levels the context is made anew (a reused one keeps stale
-  // match-table entries that change the output).
+  // buffer and the LZ4F context, except between two fast-level (< 3) frames, where a kept
+  // context's stale match table would change the output. The bytes are a fresh writer's.
   void reset(Sink& out, Lz4WriteOptions opts = {});
 
  private:
