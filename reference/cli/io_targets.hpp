@@ -1,6 +1,6 @@
 // Where the CLI reads from and writes to. The library never sees "-": the CLI maps it to its
 // own standard input and output here, and owns the one rule for decoded bytes (R-READ-6, spec
-// 10.6): a file output is written atomically and appears only on success; standard output gets
+// 10.6; R-SEC-7 for failed writes): a file output is written atomically and appears only on success; standard output gets
 // bytes the reader has verified (strict: spooled, then copied after the key check), or, for a
 // modelled profile, the bytes as that reader hands them out.
 #pragma once

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -11,8 +12,8 @@
 
 namespace casblob::test {
 
-// Runs CASBLOB_PYTHON (/usr/bin/python3: the one with python3-lz4) on `script`, written to a
-// temporary file, with `stdin_bytes` as standard input; returns standard output. Throws
+// Runs CASBLOB_PYTHON (/usr/bin/python3: the one with python3-lz4) on `script` (python -c, from
+// the project's python/ folder, so `import metaflow_model` works), with `stdin_bytes` as standard input; returns standard output. Throws
 // std::runtime_error (with stderr) when python exits non-zero. One process per call: batch
 // many cases into one script.
 Bytes run_python(const std::string& script, ByteView stdin_bytes = {});
@@ -24,7 +25,7 @@ struct CommandResult {
 // Runs argv[0] (searched in PATH) with the arguments; stderr is passed through. With
 // `stdout_path`, standard output goes to that file instead (e.g. /dev/full) and is not read.
 CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_bytes = {},
-                          const std::string& stdout_path = "");
+                          const std::string& stdout_path = "", const std::string& cwd = "");
 
 // Deterministic payloads: "random" (incompressible), "text" (words), "float64" (a smooth
 // float64 series, like a numpy array of measurements), "zeros".
@@ -79,6 +80,25 @@ Status chunked_write(Writer& w, ByteView data, std::uint64_t seed) {
 }
 
 std::string hex(ByteView b);
+
+// Every file below `dir` (not directories), relative to it, sorted.
+std::vector<std::string> files_under(const std::filesystem::path& dir);
+// A whole file's bytes as a string ("" when absent); a file made of `data`.
+std::string slurp(const std::filesystem::path& file);
+void write_file(const std::filesystem::path& file, std::string_view data);
+
+// A fresh directory under $TMPDIR, removed with all it holds.
+struct TempDir {
+  std::filesystem::path dir;
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  void write(const std::string& name, ByteView data) const { write_file(dir / name, {reinterpret_cast<const char*>(data.data()), data.size()}); }
+  Bytes read(const std::string& name) const;
+  std::vector<std::string> files() const { return files_under(dir); }
+};
 
 // Python side of pack_list/unpack_list, to put at the top of scripts:
 // read_list() reads a packed list from stdin; write_list(items) writes one to stdout.

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace casblob {
 
@@ -23,7 +25,7 @@ enum class Errc {
   not_found,            // blob absent from the store
   io_error,             // the operating system failed us
   unhandled,            // the modelled real reader raises something other than its clean error
-  usage,                // bad arguments (CLI, API misuse)
+  usage,                // bad arguments (CLI, API misuse); stays the last enumerator
 };
 
 enum class Detail {
@@ -34,7 +36,7 @@ enum class Detail {
   truncated,      // input ended inside a member or frame
   trailing_data,  // bytes after the last member/frame that the reader does not accept
   size_mismatch,  // ISIZE / content size disagrees with decoded length
-  data,           // compressed data itself is invalid (deflate / lz4 block error)
+  data,           // compressed data itself is invalid (deflate / lz4 block error); stays last
 };
 
 std::string_view name(Errc code) noexcept;
@@ -43,6 +45,33 @@ std::optional<Errc> errc_from_name(std::string_view name) noexcept;
 
 // CLI exit status for each error (spec 9.2, README "Exit codes"). ok = 0.
 int exit_code(Errc code) noexcept;
+
+// The contract tables (R-ERR-1, R-ERR-2). They are the one source of truth for error names,
+// details and exit codes: `casblob --list-errors --json` prints them, and the repository's
+// contract check compares every other copy (spec 9, README, conformance driver) with that output.
+struct ErrorInfo {
+  Errc code;
+  std::string_view name;
+  int exit_code;
+  std::string_view meaning;  // one line
+  bool has_details;          // the error carries one of detail_table()'s details
+};
+struct DetailInfo {
+  Detail detail;
+  std::string_view name;
+  std::string_view meaning;  // one line
+};
+struct ExitCodeInfo {
+  int code;
+  std::string_view name;     // the error's name; empty for success and internal error
+  std::string_view meaning;  // one line
+};
+
+inline constexpr int kExitInternalError = 1;  // an exception escaped: a bug
+
+std::span<const ErrorInfo> error_table() noexcept;    // every Errc except ok, by exit code
+std::span<const DetailInfo> detail_table() noexcept;  // every Detail except none
+std::vector<ExitCodeInfo> exit_code_table();          // success, internal error, then every error
 
 struct Error {
   Errc code = Errc::ok;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace casblob {
@@ -16,7 +17,19 @@ enum class Profile {
 inline constexpr Profile kAllProfiles[] = {Profile::legacy, Profile::v2, Profile::v2_nolz4,
                                            Profile::strict};
 
-std::string_view name(Profile p) noexcept;  // "legacy", "v2", "v2-nolz4", "strict"
+// The profile table: the one source of truth for profile names and what each stands for.
+// `casblob --list-profiles` prints it; CLI option choices and the repository's copies
+// (README, spec 7, the Python driver) come from or are checked against it.
+struct ProfileInfo {
+  Profile profile;
+  std::string_view name;     // "legacy", "v2", "v2-nolz4", "strict"
+  std::string_view models;   // the reader it stands for (one line)
+  std::string_view promise;  // what a reader of this profile guarantees (one line)
+};
+
+std::span<const ProfileInfo> profile_table() noexcept;  // kAllProfiles order
+
+std::string_view name(Profile p) noexcept;
 std::optional<Profile> profile_from_name(std::string_view name) noexcept;
 
 }  // namespace casblob

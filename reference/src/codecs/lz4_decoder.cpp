@@ -45,7 +45,9 @@ static_assert(kDirectHistory >= kWindow, "a DirectSink must keep the whole lz4 w
 // the last 64 KB move to the front: 2 blocks of room move 0.5 bytes per output byte (bench:
 // within noise of more room, and 192 KB for 64 KB blocks stays in L2, where 1 MiB did not).
 constexpr std::size_t kRoomBlocks = 2;
-constexpr std::size_t kMaxReported = 4096;        // frames / blocks kept in the report
+constexpr std::size_t kMaxReported = 4096;        // frames kept in the report, and blocks in all
+                                                  // frames together (F9: 4096 frames x 4096 empty
+                                                  // blocks must not cost 400 MB of report)
 constexpr std::uint8_t kFrameMagicLE[4] = {0x04, 0x22, 0x4D, 0x18};
 constexpr std::uint8_t kSkipMagicLE[3] = {0x2A, 0x4D, 0x18};  // after the 0x5? byte
 
@@ -85,6 +87,7 @@ struct Lz4Decoder::Impl {
   std::size_t need = 0;             // bytes the current small field needs
   bool counted_frame_done = false;  // a frame that counts for multi_frame=false has ended
   Lz4FrameInfo f;                   // frame being decoded
+  std::size_t reported_blocks = 0;  // block entries kept in the report, over all frames
 
   // Blocks.
   std::uint32_t bsize = 0;          // stored size of the current block
@@ -347,7 +350,10 @@ struct Lz4Decoder::Impl {
         return fail(Detail::checksum, "block checksum mismatch in the block" + at(boff));
     }
     ++f.block_count;
-    if (f.blocks.size() < kMaxReported) f.blocks.push_back({boff, bsize, braw, stored_crc});
+    if (reported_blocks < kMaxReported) {
+      f.blocks.push_back({boff, bsize, braw, stored_crc});
+      ++reported_blocks;
+    }
 
     const std::size_t room = block_room();
     if (braw && bsize > room) {  // stored bytes: valid by definition, so too long

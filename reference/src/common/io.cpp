@@ -33,6 +33,7 @@ Status MemorySink::write(ByteView data) {
 
 Result<FileSource> FileSource::open(const std::string& path) { return open_at(AT_FDCWD, path, path, true); }
 
+// R-SEC-6.
 Result<FileSource> FileSource::open_at(int dir_fd, const std::string& name, const std::string& shown_as, bool follow) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever (spec
   // 10.7). The type is checked on the descriptor, so nothing can swap the file in between.

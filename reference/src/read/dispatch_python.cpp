@@ -1,5 +1,6 @@
-// Released Metaflow (and PR #3090) as a decision procedure. Each branch cites the Python it
-// models; conformance/casconf/pymodel.py runs the real thing and the fixtures pin both.
+// Released Metaflow (and PR #3090) as a decision procedure (R-PROF-2: the measured outcome,
+// wrong bytes included). Each branch cites the Python it models; python/metaflow_model runs the
+// real thing and the fixtures pin both.
 #include <cmath>
 #include <cstdint>
 

@@ -1,20 +1,36 @@
 #include "casblob/profile.hpp"
 
+#include <array>
+
 namespace casblob {
+namespace {
+
+// Spec 7. `legacy`, `v2` and `v2-nolz4` are measured models of deployed readers (R-PROF-2),
+// `strict` is the reader the spec recommends (R-PROF-1).
+constexpr std::array<ProfileInfo, 4> kProfiles{{
+    {Profile::legacy, "legacy",
+     "released Metaflow 2.4-2.19 (v1 gzip only, no sidecar = gzip, Python gzip/json semantics)",
+     "faithful, hazards included"},
+    {Profile::v2, "v2", "Metaflow with PR #3090 (adds v2 = lz4.frame.decompress)", "faithful, hazards included"},
+    {Profile::v2_nolz4, "v2-nolz4", "a v2-aware Metaflow whose lz4 import fails lazily",
+     "v2 blobs fail with codec_unavailable, otherwise as v2"},
+    {Profile::strict, "strict", "the reader the spec recommends (section 6)", "never returns wrong bytes"},
+}};
+static_assert(kProfiles.size() == std::size(kAllProfiles));
+
+}  // namespace
+
+std::span<const ProfileInfo> profile_table() noexcept { return kProfiles; }
 
 std::string_view name(Profile p) noexcept {
-  switch (p) {
-    case Profile::legacy: return "legacy";
-    case Profile::v2: return "v2";
-    case Profile::v2_nolz4: return "v2-nolz4";
-    case Profile::strict: return "strict";
-  }
+  for (const auto& info : kProfiles)
+    if (info.profile == p) return info.name;
   return "unknown";
 }
 
 std::optional<Profile> profile_from_name(std::string_view n) noexcept {
-  for (Profile p : kAllProfiles)
-    if (name(p) == n) return p;
+  for (const auto& info : kProfiles)
+    if (info.name == n) return info.profile;
   return std::nullopt;
 }
 

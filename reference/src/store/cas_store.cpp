@@ -64,54 +64,74 @@ Result<std::optional<std::string>> sidecar_proven_by_key(Storage& storage, const
   return std::optional<std::string>();
 }
 
+// Forwards to the pending payload until a write fails, then only counts: the encoder still
+// reads the whole input and so learns the key, and a put of content that is already stored
+// succeeds even on a full disk (F1, F24) instead of failing before it could know.
+class DeferredErrorSink final : public Sink {
+ public:
+  explicit DeferredErrorSink(Sink& next) : next_(next) {}
+  Status write(ByteView data) override {
+    if (error_.ok()) error_ = next_.write(data);
+    return {};
+  }
+  const Status& error() const { return error_; }
+
+ private:
+  Sink& next_;
+  Status error_;
+};
+
 }  // namespace
 
 Result<PutInfo> CasStore::put(Source& content, const EncodeOptions& opts, ParallelEncoder* parallel) {
   auto encode = [&](Sink& out) { return parallel ? parallel->encode(content, opts, out) : encode_blob(content, opts, out); };
+  // A store that cannot take the payload (read-only, full) may still hold this content: the
+  // encode runs to its end either way, learns the key, and the error counts only if the blob
+  // is not already there (F24).
   auto pending = storage_->begin_blob(cas_prefix(flow_));
-  if (!pending) {
-    // A store we cannot write to may still hold this content (F24): learn the key without
-    // writing anything and succeed if the blob is complete there.
-    NullSink discard;
-    auto info = encode(discard);
-    if (!info) return info.error();
-    auto sidecar = storage_->read_sidecar(blob_path(info->key));
-    if (sidecar && *sidecar && storage_->stat(blob_path(info->key))) return PutInfo{*info, PutInfo::Outcome::already_stored};
-    return pending.error();
-  }
-  auto info = encode(**pending);
+  NullSink discard;
+  DeferredErrorSink guarded(pending ? static_cast<Sink&>(**pending) : discard);
+  auto info = encode(guarded);
   if (!info) return info.error();
+  const Status write_error = pending ? guarded.error() : Status(pending.error());
   const std::string path = blob_path(info->key);
-  auto placed = (*pending)->commit(path, info->meta, PutMode::if_absent);
-  if (!placed) return placed.error();
-  if (placed->created) return PutInfo{*info, PutInfo::Outcome::stored};
+  if (write_error.ok()) {
+    auto placed = (*pending)->commit(path, info->meta, PutMode::if_absent);
+    if (!placed) return placed.error();
+    if (placed->created) return PutInfo{*info, PutInfo::Outcome::stored};
+  }
 
-  // A payload is there. With its sidecar it is stored (Metaflow skips it; a damaged one is the
-  // audit's and repair's business, not put's). Without, it is what an interrupted put leaves.
+  // A payload may be there. With its sidecar it is stored (Metaflow skips it; a damaged one is
+  // the audit's and repair's business, not put's). Without, it is what an interrupted put
+  // leaves (R-KEY-8): heal it with the sidecar it proves, or replace it.
+  auto there = storage_->stat(path);
+  if (!there) {
+    if (there.error().code != Errc::not_found || write_error.ok()) return there.error();
+    return write_error.error();  // nothing stored, and this put could not store it
+  }
   auto sidecar = storage_->read_sidecar(path);
   if (!sidecar && sidecar.error().code != Errc::meta_invalid) return sidecar.error();
-  if (!sidecar || *sidecar) return PutInfo{*info, PutInfo::Outcome::already_stored};  // present, even if invalid
+  if (!sidecar || *sidecar) return PutInfo{*info, PutInfo::Outcome::already_stored};
   auto proven = sidecar_proven_by_key(*storage_, path, info->key, opts.version);
   if (!proven) return proven.error();
   if (*proven) {
+    if (pending) pending->reset();  // the staged copy is not needed: free its space first
     CASBLOB_TRY(storage_->write_sidecar(path, **proven));
     return PutInfo{*info, PutInfo::Outcome::sidecar_healed};
   }
-  placed = (*pending)->commit(path, info->meta, PutMode::replace);
+  if (!write_error.ok()) return write_error.error();
+  auto placed = (*pending)->commit(path, info->meta, PutMode::replace);
   if (!placed) return placed.error();
   return PutInfo{*info, PutInfo::Outcome::payload_replaced};
 }
 
 Result<DecodeInfo> CasStore::get(std::string_view key, const ReadOptions& opts, Sink& out) {
   if (!is_valid_key(key)) return Error(Errc::usage, "key must be 40 lowercase hex digits");  // R-KEY-2 first
-  const std::string path = blob_path(key);
-  auto src = storage_->open(path);
-  if (!src) return src.error();
-  auto sidecar = storage_->read_sidecar(path);
-  if (!sidecar) return sidecar.error();
+  auto blob = storage_->open_blob(blob_path(key));
+  if (!blob) return blob.error();
   ReadOptions o = opts;
   o.key = std::string(key);
-  return decode_blob(**src, *sidecar, o, out);
+  return decode_blob(*blob->payload, blob->sidecar, o, out);
 }
 
 }  // namespace casblob

@@ -64,7 +64,7 @@ Error read_only_error(std::string_view what) {
 }
 
 // Opens the directory `rel` ("" = the root) beneath the root, creating missing components
-// (mode 0777 minus the umask) when `create`.
+// (mode 0777 minus the umask) when `create`. R-SEC-5: no component may be a symbolic link.
 Result<Fd> open_dir_beneath(int root_fd, const std::string& root, std::string_view rel, bool create) {
   Fd dir(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
   if (dir.get() < 0) return detail::os_error("cannot open", root, errno, Errc::io_error);
@@ -195,6 +195,7 @@ class LocalPendingBlob final : public PendingBlob {
     if (!d) return d.error();
     const std::string shown = root_ + "/" + std::string(blob_path);
     // R-KEY-4: the payload first, durably; then the sidecar. Never a sidecar without payload.
+    // R-KEY-7: with PutMode::if_absent the payload never replaces another writer's.
     auto placed = tmp_.commit_to(d->get(), std::string(name), shown, mode == PutMode::replace);
     if (!placed) return placed.error();
     if (!*placed) return PutResult{false};  // another writer's payload is there

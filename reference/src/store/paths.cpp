@@ -3,6 +3,7 @@
 
 namespace casblob {
 
+// R-SEC-4.
 Status check_flow_name(std::string_view flow) {
   auto bad = [&](const std::string& why) {
     return Error(Errc::usage, "flow name must be a Python identifier ([A-Za-z_][A-Za-z0-9_]*): " + why);
@@ -21,7 +22,7 @@ Status check_flow_name(std::string_view flow) {
   return {};
 }
 
-std::string cas_prefix(std::string_view flow) { return std::string(flow) + "/data"; }
+std::string cas_prefix(std::string_view flow) { return std::string(flow) + "/data"; }  // R-KEY-3
 
 Status check_relative_path(std::string_view path) {
   if (path.empty()) return Error(Errc::usage, "empty object path");

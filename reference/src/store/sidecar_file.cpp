@@ -7,6 +7,7 @@ namespace casblob {
 
 namespace detail {
 
+// R-META-5 (absent only when there is no file), R-SEC-6 (regular files, bounded).
 Result<SidecarText> read_sidecar_source(Result<FileSource> src, const std::string& shown_as) {
   if (!src) {
     if (src.error().code == Errc::not_found) return SidecarText{};  // R-META-5: only absence is "no sidecar"

@@ -1,5 +1,5 @@
 // The legacy/v2/v2-nolz4 profiles must decide exactly as the real Python read path does
-// (spec Appendix A). Ground truth: conformance/casconf/pymodel.py, which runs the real json,
+// (spec Appendix A). Ground truth: python/metaflow_model, which runs the real json,
 // gzip and lz4.frame modules, on hundreds of sidecar texts in one Python process.
 #include <catch2/catch.hpp>
 
@@ -62,8 +62,7 @@ TEST_CASE("python dispatch matches pymodel on every sidecar variant, for v1 and 
   std::vector<Bytes> items{v1, v2, Bytes(key.begin(), key.end())};
   for (const auto& t : texts) items.emplace_back(t.begin(), t.end());
   std::string script = std::string(test::kPythonListHelpers) + R"PY(
-sys.path.insert(0, sys.argv[1] + "/conformance")
-from casconf import pymodel
+import metaflow_model as pymodel
 items = read_list()
 v1, v2, key = items[0], items[1], items[2].decode()
 out = []
@@ -74,9 +73,6 @@ for sidecar in items[3:]:
             out.append((r["outcome"] + ":" + r.get("error", "") + ":" + r.get("sha1", "")).encode())
 write_list(out)
 )PY";
-  // run_python passes no argv: put the repository path into the script instead.
-  std::string repo = CASBLOB_SOURCE_DIR;
-  script.replace(script.find("sys.argv[1]"), 11, "\"" + repo + "\"");
   auto expected = test::unpack_list(test::run_python(script, test::pack_list(items)));
   REQUIRE(expected.size() == texts.size() * 6);
 

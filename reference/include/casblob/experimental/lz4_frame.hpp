@@ -79,7 +79,8 @@ struct Lz4FrameInfo {
   std::optional<std::uint64_t> content_size;
   std::optional<std::uint32_t> dict_id;
   std::uint32_t block_max_size = 0;
-  std::vector<Lz4BlockInfo> blocks;  // capped at 4096 entries for huge frames
+  std::vector<Lz4BlockInfo> blocks;  // the report keeps 4096 block entries over all frames
+
   std::uint64_t block_count = 0;
   std::optional<std::uint32_t> content_checksum_value;
   std::uint64_t decoded_size = 0;

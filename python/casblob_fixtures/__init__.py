@@ -1,0 +1,11 @@
+"""casblob_fixtures: the fixture corpus' tools (python/README.md).
+
+* ``manifest``: the one reader of fixtures/manifest.json;
+* ``builders``: byte builders (gzip members, raw deflate, lz4 frames and blocks, bit flips);
+* ``payloads``, ``producers``, ``case``: deterministic payloads, the real writers, the case record;
+* ``groups``: one module per fixture group; ``build``, ``stats``, ``notes``: the generator;
+* ``generate``, ``lint``: the commands (fixtures/generate, fixtures/lint);
+* ``real_metaflow``, ``verify_metaflow``: the optional check against real Metaflow source.
+
+Depends on the oracles (``metaflow_model`` measures the real-reader columns) and on nothing
+above it."""

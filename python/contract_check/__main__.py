@@ -1,0 +1,5 @@
+import sys
+
+from contract_check.check import main
+
+sys.exit(main())

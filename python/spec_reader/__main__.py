@@ -1,0 +1,5 @@
+import sys
+
+from spec_reader.cli import main
+
+sys.exit(main())

@@ -1,0 +1,2 @@
+class MetaflowException(Exception):
+    """Metaflow's base exception: the clean errors derive from it."""
