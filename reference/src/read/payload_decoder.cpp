@@ -2,6 +2,7 @@
 
 #include "casblob/experimental/gzip.hpp"
 #include "casblob/experimental/lz4_frame.hpp"
+#include "read/python_gzip_exception.hpp"
 
 namespace casblob::detail {
 namespace {
@@ -23,6 +24,7 @@ class GzipPayload final : public PayloadDecoder {
   GzipPayload(Sink& out, GzipReadOptions o) : dec_(out, o) {}
   Status update(ByteView in) override { return dec_.update(in); }
   Status finish() override { return dec_.finish(); }
+  const GzipReport& report() const { return dec_.report(); }
   void add_notes(std::vector<std::string>& notes) const override {
     const auto& r = dec_.report();
     if (r.member_count > 1) notes.push_back(std::to_string(r.member_count) + " gzip members concatenated");
@@ -32,6 +34,27 @@ class GzipPayload final : public PayloadDecoder {
 
  private:
   GzipDecoder dec_;
+};
+
+// The pre-CAS datastore (profile pre-cas): Python's gzip with no try around it, so every
+// failure is the exception gzip raises (Errc::unhandled), never a DataException.
+class PreCasGzipPayload final : public PayloadDecoder {
+ public:
+  explicit PreCasGzipPayload(Sink& out) : gzip_(out, GzipReadOptions::python_compatible()) {}
+  Status update(ByteView in) override {
+    tail_.observe(in);
+    return escaped(gzip_.update(in));
+  }
+  Status finish() override { return escaped(gzip_.finish()); }
+  void add_notes(std::vector<std::string>& notes) const override { gzip_.add_notes(notes); }
+
+ private:
+  Status escaped(Status s) const {
+    if (s.ok()) return s;
+    return python_gzip_exception(s.error(), gzip_.report(), tail_);
+  }
+  GzipPayload gzip_;
+  GzipInputTail tail_;
 };
 
 // Step 10: lz4 frame (R-R2-1 .. R-R2-9).
@@ -67,6 +90,8 @@ std::unique_ptr<PayloadDecoder> make_payload_decoder(Encoding enc, bool strict, 
       return std::make_unique<GzipPayload>(out, strict ? GzipReadOptions{} : GzipReadOptions::python_compatible());
     case Encoding::lz4_v2:
       return std::make_unique<Lz4Payload>(out, strict ? Lz4ReadOptions{} : Lz4ReadOptions::python_compatible());
+    case Encoding::gzip_pre_cas:
+      return std::make_unique<PreCasGzipPayload>(out);
     case Encoding::raw:
       break;
   }
