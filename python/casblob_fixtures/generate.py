@@ -30,7 +30,7 @@ def generate(out_dir: str, readme_from: str) -> dict:
         with open(readme, encoding="utf-8") as f:
             text = f.read()
         with open(os.path.join(out_dir, "README.md"), "w", encoding="utf-8") as f:
-            f.write(stats.readme_with_stats(text, stats.stats_markdown(manifest)))
+            f.write(stats.readme_with_stats(text, manifest))
     return manifest
 
 
