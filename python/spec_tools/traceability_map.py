@@ -105,6 +105,7 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
     r("R-FWD-4", "y_v2_python_lz4_default_small_dict")
     r("R-FWD-5", "n_mismatch_no_sidecar_on_raw_gzip_content n_mismatch_no_sidecar_on_raw_lz4_content")
     r("R-FWD-6", "n_future_v99_zstd n_future_v2_sidecar_v3_payload_lz4", ["spec: traceability"])
+    r("R-FWD-7", "", ["conformance: gate on fake Metaflow generations"])
     return t
 
 

@@ -4,7 +4,7 @@ namespace casblob::cli {
 
 std::vector<std::string> profile_names() {
   std::vector<std::string> names;
-  for (Profile p : kAllProfiles) names.emplace_back(name(p));
+  for (const auto& p : profile_table()) names.emplace_back(p.name);
   return names;
 }
 

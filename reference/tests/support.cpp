@@ -42,7 +42,8 @@ struct TempFile {
 
 }  // namespace
 
-CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_bytes, const std::string& stdout_path) {
+CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_bytes, const std::string& stdout_path,
+                          const std::string& cwd) {
   // Files rather than pipes for stdin/stdout: no deadlock whatever the sizes.
   TempFile in("stdin"), out("stdout");
   in.write(stdin_bytes);
@@ -51,6 +52,7 @@ CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_b
   posix_spawn_file_actions_addopen(&fa, 0, in.path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, stdout_path.empty() ? out.path.c_str() : stdout_path.c_str(),
                                    O_WRONLY | O_TRUNC, 0);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -69,14 +71,14 @@ CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_b
 }
 
 Bytes run_python(const std::string& script, ByteView stdin_bytes) {
-  TempFile py("script");
-  py.write(as_bytes(script));
   const char* python = std::getenv("CASBLOB_PYTHON");
 #ifdef CASBLOB_PYTHON
   if (!python || !*python) python = CASBLOB_PYTHON;
 #endif
   if (!python || !*python) python = "/usr/bin/python3";
-  CommandResult r = run_command({python, py.path}, stdin_bytes);
+  // `-c` from the project's python/ folder: the script imports the oracles (metaflow_model, ...)
+  // as the in-place tools do, with no path manipulation (python/README.md).
+  CommandResult r = run_command({python, "-c", script}, stdin_bytes, "", std::string(CASBLOB_SOURCE_DIR) + "/python");
   if (r.exit != 0) throw std::runtime_error("python exited with status " + std::to_string(r.exit));
   return r.stdout_bytes;
 }

@@ -11,8 +11,8 @@
 
 namespace casblob::test {
 
-// Runs CASBLOB_PYTHON (/usr/bin/python3: the one with python3-lz4) on `script`, written to a
-// temporary file, with `stdin_bytes` as standard input; returns standard output. Throws
+// Runs CASBLOB_PYTHON (/usr/bin/python3: the one with python3-lz4) on `script` (python -c, from
+// the project's python/ folder, so `import metaflow_model` works), with `stdin_bytes` as standard input; returns standard output. Throws
 // std::runtime_error (with stderr) when python exits non-zero. One process per call: batch
 // many cases into one script.
 Bytes run_python(const std::string& script, ByteView stdin_bytes = {});
@@ -24,7 +24,7 @@ struct CommandResult {
 // Runs argv[0] (searched in PATH) with the arguments; stderr is passed through. With
 // `stdout_path`, standard output goes to that file instead (e.g. /dev/full) and is not read.
 CommandResult run_command(const std::vector<std::string>& argv, ByteView stdin_bytes = {},
-                          const std::string& stdout_path = "");
+                          const std::string& stdout_path = "", const std::string& cwd = "");
 
 // Deterministic payloads: "random" (incompressible), "text" (words), "float64" (a smooth
 // float64 series, like a numpy array of measurements), "zeros".

@@ -8,7 +8,7 @@ import sys
 
 from casblob_fixtures.manifest import ManifestError, checkout_root, default_fixtures_dir, load
 
-from casconf import adapters, gate as gate_mod, runner
+from casconf import adapters, baseline, runner
 from casconf.model import PROFILES
 from casconf.reports import json_report, junit, markdown, terminal, verdict
 
@@ -60,7 +60,7 @@ def main(args) -> int:
     required = set(args.impl or ()) | ({"casblob"} if args.casblob else set())
     required_missing = [i["name"] for i in result.implementations
                         if not i["available"] and i["name"] in required]
-    gate = gate_mod.compare(args.gate, result.entries) if args.gate else None
+    gate = baseline.compare(args.gate, result.entries) if args.gate else None
     if args.json:
         json_report.write(args.json, json_report.build(result, required_missing, gate))
     if args.markdown:

@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from tests.conftest import REPO
+from tests.support import fake_trees
 
 pytestmark = pytest.mark.install
 
@@ -41,7 +42,18 @@ def test_the_console_commands_are_installed_and_the_checkout_only_tools_are_not(
         assert os.access(venv / "bin" / command, os.X_OK), command
     site = next((venv / "lib").glob("python3*/site-packages"))
     installed = {p.name for p in site.iterdir() if (p / "__init__.py").exists()}
-    assert installed == {"casconf", "casblob_fixtures", "metaflow_model", "spec_reader"}
+    assert installed == {"casconf", "casblob_fixtures", "metaflow_model", "metaflow_trees", "spec_reader"}
+
+
+def test_installed_casconf_gate_runs_trees_from_site_packages(venv, tmp_path):
+    # The gate's tree processes run `python -m metaflow_trees.worker` from the folder casconf was
+    # imported from: site-packages once installed.
+    head = fake_trees.build(str(tmp_path / "head"), "v2")
+    base = fake_trees.build(str(tmp_path / "base"), "cas")
+    out = _run([str(venv / "bin" / "casconf"), "gate", "--head", head, "--base", "cas=" + base, "--no-fixtures",
+                "--payloads", "quick", "--quiet"], tmp_path, check=False)
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.startswith("PASS: head %s against cas" % head)
 
 
 def test_installed_casconf_runs_the_matrix_from_a_clone_root(venv, tmp_path):

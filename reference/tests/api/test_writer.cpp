@@ -11,8 +11,7 @@ TEST_CASE("encode_blob is byte-identical to Metaflow's writers, from memory and 
   std::vector<Bytes> payloads;
   for (std::size_t n : {0u, 1u, 233u, 65535u, 65536u, 65537u, 800000u})
     for (const char* kind : {"text", "float64", "random"}) payloads.push_back(test::seeded_bytes(kind, n, n + 1));
-  auto answers = test::unpack_list(test::run_python(std::string(test::kPythonListHelpers) + "sys.path.insert(0, \"" +
-                                                        CASBLOB_SOURCE_DIR + "/python\")\n" + R"PY(
+  auto answers = test::unpack_list(test::run_python(std::string(test::kPythonListHelpers) + R"PY(
 import metaflow_model as pymodel
 out = []
 for p in read_list():

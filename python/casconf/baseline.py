@@ -1,4 +1,6 @@
-"""``--gate BASELINE.json``: fail only on mismatches that the saved report did not have.
+"""``casconf run --gate BASELINE.json``: fail only on mismatches that a saved run report did not
+have (a run against its own past; ``casconf gate``, in casconf/gate/, is the base -> head gate over
+real Metaflow trees).
 
 A mismatch is identified by (check, implementation, profile, case) and its status plus
 actual outcome: a case failing as it failed in the baseline is *known*; failing where the

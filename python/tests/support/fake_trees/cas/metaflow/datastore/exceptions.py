@@ -1,0 +1,5 @@
+from ..exception import MetaflowException
+
+
+class DataException(MetaflowException):
+    headline = "Data store error"

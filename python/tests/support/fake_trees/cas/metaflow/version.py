@@ -1,0 +1,1 @@
+metaflow_version = "0.0.0+fake"
