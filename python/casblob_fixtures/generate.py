@@ -4,7 +4,7 @@
   generate --check          rebuild in a temporary folder; fail if any byte differs, naming
                             each case whose bytes or expectations changed
   generate --stats          print the statistics block of the committed manifest
-  generate --verify-metaflow SRC [--profile legacy|v2]   compare with real Metaflow source
+  generate --verify-metaflow SRC [--profile P]   compare with a real Metaflow tree (its own code)
 
 --fixtures DIR chooses the fixture folder (default: the checkout's fixtures/)."""
 
@@ -92,7 +92,8 @@ def main(argv=None) -> int:
     g.add_argument("--check", action="store_true", help="regenerate in a temp dir and compare byte for byte")
     g.add_argument("--stats", action="store_true", help="print statistics of the committed manifest")
     g.add_argument("--verify-metaflow", metavar="SRC", help="directory holding a real `metaflow` package")
-    ap.add_argument("--profile", default="legacy", choices=["legacy", "v2"], help="column compared by --verify-metaflow")
+    ap.add_argument("--profile", choices=build.MEASURED,
+                    help="column compared by --verify-metaflow (default: the tree's generation: pre-cas, legacy or v2)")
     ap.add_argument("--fixtures", help="fixture folder (default: %s)" % default_fixtures_dir())
     args = ap.parse_args(argv)
     fixtures = os.path.abspath(args.fixtures or default_fixtures_dir())

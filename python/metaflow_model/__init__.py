@@ -10,9 +10,9 @@ floats in ``%d``, ``null`` sidecars) behaves as it does in the field. It imports
 those modules (enforced by tests/test_layering.py).
 """
 
-from metaflow_model.errors import DataException, detail_from_message
+from metaflow_model.errors import DataException, detail_from_message, error_from_message
 from metaflow_model.read import PROFILES, exception_name, load_blob, read_outcome
 from metaflow_model.write import meta_text, pack_v1, pack_v2, save_blob
 
-__all__ = ["PROFILES", "DataException", "detail_from_message", "exception_name", "load_blob", "meta_text",
+__all__ = ["PROFILES", "DataException", "detail_from_message", "error_from_message", "exception_name", "load_blob", "meta_text",
            "pack_v1", "pack_v2", "read_outcome", "save_blob"]
