@@ -311,9 +311,14 @@ def cmd_check(a) -> int:
 
 def cmd_appendix(a) -> int:
     doc = json.loads(Path(a.out).read_text(encoding="utf-8"))
+    manifest = load(a.fixtures)
+    if release_sweep.document([], manifest)["corpus"] != doc["corpus"]:
+        print("release history: the corpus changed since the sweep (%d cases then, %d now): re-run "
+              "`spec_tools.release_history sweep --repo CLONE` to measure the new cases" % (
+                  doc["corpus"]["cases"], len(manifest.cases)), file=sys.stderr)
     rc = blocks.update(Path(a.spec), BEGIN, END, render(doc), check=a.check,
                        what="Appendix E (release history, %d runs)" % len(doc["runs"]), fix=FIX)
-    return rc | blocks.update(Path(a.spec), VERDICT_BEGIN, END, render_verdict(doc, load(a.fixtures)), check=a.check,
+    return rc | blocks.update(Path(a.spec), VERDICT_BEGIN, END, render_verdict(doc, manifest), check=a.check,
                               what="the verdict per reader generation (11.5)", fix=FIX)
 
 
