@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
+
+_KEY = re.compile(r"^[0-9a-f]{40}$")
 
 
 class ManifestError(Exception):
@@ -76,6 +79,21 @@ def default_fixtures_dir() -> str:
     return os.path.join(root, "fixtures") if root else os.path.abspath("fixtures")
 
 
+def _check_case_paths(root: str, name, key, case_dir) -> None:
+    """A manifest is input too (F10 of the reliability issue): a key that is not 40 lowercase hex
+    digits, or a case folder that is absolute, has a `..` segment or resolves outside the
+    fixtures folder, would make every consumer read a file it was never meant to."""
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise ManifestError("test %r: key %r is not 40 lowercase hex digits" % (name, key))
+    if not isinstance(case_dir, str) or not case_dir or os.path.isabs(case_dir) or \
+            any(part in ("", ".", "..") for part in case_dir.replace("\\", "/").split("/")):
+        raise ManifestError("test %r: dir %r must be a relative path inside the fixtures folder" % (name, case_dir))
+    real_root = os.path.realpath(root)
+    real_dir = os.path.realpath(os.path.join(root, case_dir))
+    if os.path.commonpath([real_root, real_dir]) != real_root:
+        raise ManifestError("test %r: dir %r leads outside the fixtures folder" % (name, case_dir))
+
+
 def load(fixtures_dir: str) -> Manifest:
     root = os.path.abspath(fixtures_dir)
     path = os.path.join(root, "manifest.json")
@@ -99,6 +117,7 @@ def load(fixtures_dir: str) -> Manifest:
         for t in group.get("tests", []):
             try:
                 key = t["key"]
+                _check_case_paths(root, t.get("name"), key, t["dir"])
                 blob = os.path.join(root, t["dir"], key[:2], key)
                 cases.append(Case(
                     tc_id=int(t["tcId"]), name=t["name"], group=gtype,

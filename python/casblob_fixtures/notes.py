@@ -73,6 +73,7 @@ NOTES = {
     "KeyMismatch": ("The blob is stored under a key that is not the SHA-1 of what it decodes to.", "Only a reader that verifies the key notices: strict reports key_mismatch."),
     # sidecar
     "BadSidecar": ("The sidecar is not a JSON text at all.", "Metaflow's json.load raises JSONDecodeError outside its error handling (unhandled); strict: meta_invalid."),
+    "DeepNesting": ("A sidecar whose objects and arrays nest hundreds of levels deep.", "Python's json raises RecursionError near its 1000-frame limit (unhandled); strict readers refuse more than 512 levels (R-SEC-8)."),
     "TypeConfusion": ("A sidecar value (or the whole sidecar) of the wrong JSON type.", "Python's truthiness and '%d' formatting turn it into a different decision: unhandled errors, wrong bytes, or accidental success."),
     "FloatVersion": ("cas_version written as a JSON number with a fraction or exponent.", "Python's '%d' truncates it (1.9 -> v1, 2.5 -> v2); the strict reader rejects it."),
     "NonStandardJson": ("NaN or Infinity: accepted by Python's json, not RFC 8259 JSON.", "Python raises ValueError/OverflowError from '%d' (unhandled); strict: meta_invalid."),

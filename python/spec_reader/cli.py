@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import json
 import os
+import stat
 import sys
 
 from spec_reader.errors import EXIT_CODES
@@ -18,11 +19,33 @@ from spec_reader.output import DEFAULT_MAX_SIZE
 from spec_reader.reader import KEY_RE, read
 
 
+# Inputs are untrusted too (spec R-SEC-6): regular files only, opened so that a FIFO cannot
+# block, and bounded, so that /dev/zero or a huge stray file cannot exhaust memory.
+MAX_INPUT_BYTES = 1 << 30
+
+
+def read_regular(path: str) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_INPUT_BYTES:
+            raise OSError("not a regular file of at most %d bytes: %s" % (MAX_INPUT_BYTES, path))
+        data = bytearray()
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return bytes(data)
+            data += chunk
+            if len(data) > MAX_INPUT_BYTES:
+                raise OSError("grew past %d bytes while read: %s" % (MAX_INPUT_BYTES, path))
+    finally:
+        os.close(fd)
+
+
 def result(blob_path: str, meta_path: str | None, key: str | None, max_size: int | None) -> dict:
     """One protocol reply for one blob on disk (a missing sidecar file is no sidecar)."""
     try:
-        with open(blob_path, "rb") as f:
-            blob = f.read()
+        blob = read_regular(blob_path)
     except FileNotFoundError:
         return {"ok": False, "error": "not_found", "detail": None}
     except OSError:
@@ -30,8 +53,7 @@ def result(blob_path: str, meta_path: str | None, key: str | None, max_size: int
     sidecar = None
     if meta_path is not None:
         try:
-            with open(meta_path, "rb") as f:
-                sidecar = f.read()
+            sidecar = read_regular(meta_path)
         except FileNotFoundError:
             sidecar = None
         except OSError:

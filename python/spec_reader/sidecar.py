@@ -33,16 +33,38 @@ def _pairs(pairs):
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _has_lone_surrogate(v) -> bool:
+def _has_lone_surrogate(doc) -> bool:
     """R-META-6: escapes of unpaired surrogates (\\ud800 alone) are not allowed (I-JSON).
-    Python's json joins escaped pairs into one code point, so any surrogate left is unpaired."""
-    if isinstance(v, str):
-        return bool(_SURROGATE.search(v))
-    if isinstance(v, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(x) for k, x in v.items())
-    if isinstance(v, list):
-        return any(_has_lone_surrogate(x) for x in v)
+    Python's json joins escaped pairs into one code point, so any surrogate left is unpaired.
+    Iterative: a sidecar nested as deep as R-SEC-8 allows meets no recursion limit."""
+    stack = [doc]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if _SURROGATE.search(v):
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
     return False
+
+
+# R-SEC-8: objects and arrays nest at most this deep (the top-level object counts as one).
+MAX_NESTING = 512
+
+
+def _nesting(doc) -> int:
+    """Objects and arrays around the deepest one (iterative: no recursion limit to meet)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_NESTING:
+                stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
 
 
 def parse_sidecar(sidecar: bytes) -> tuple[bool, int]:
@@ -60,11 +82,9 @@ def parse_sidecar(sidecar: bytes) -> tuple[bool, int]:
         raise ReadError("meta_invalid", None, "sidecar is not JSON: %s" % exc) from None
     if not isinstance(doc, dict):
         raise ReadError("meta_invalid", None, "sidecar is not a JSON object")
-    try:
-        lone = _has_lone_surrogate(doc)
-    except RecursionError:
-        lone = True  # nesting deeper than this reader handles: not a sidecar anyone wrote
-    if lone:
+    if _nesting(doc) > MAX_NESTING:
+        raise ReadError("meta_invalid", None, "sidecar nests deeper than %d levels (R-SEC-8)" % MAX_NESTING)
+    if _has_lone_surrogate(doc):
         raise ReadError("meta_invalid", None, "sidecar string escapes an unpaired surrogate")
     raw = doc.get("cas_raw", False)
     if type(raw) is not bool:

@@ -51,6 +51,11 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
     r("R-META-8", "n_sidecar_object_empty n_sidecar_only_cas_raw n_sidecar_version_key_misspelled n_sidecar_version_key_case n_raw_without_version n_sidecar_version_string_1 n_sidecar_version_string_2_on_lz4 n_sidecar_version_float_1_0 n_sidecar_version_float_1_9 n_sidecar_version_float_2_0_on_lz4 n_sidecar_version_float_2_5_on_lz4 n_sidecar_version_float_0_5 n_sidecar_version_exponent_1e0 n_sidecar_version_exponent_1e400 n_sidecar_version_true n_sidecar_version_false n_sidecar_version_null n_sidecar_version_list n_sidecar_version_object n_sidecar_version_zero n_sidecar_version_minus_1 n_sidecar_version_minus_2 n_raw_version_zero n_raw_version_string n_raw_version_minus_1 n_sidecar_version_2pow64 n_sidecar_version_huge")
     r("R-META-9", "y_sidecar_extra_keys y_sidecar_extra_keys_v2 y_sidecar_utf8_in_unknown_member n_future_v3_zstd_with_codec_hint")
     r("R-META-10", "n_sidecar_null n_sidecar_null_on_lz4")
+    r("R-META-11", "", ["s3/put and get on s3://: one PUT carries payload and sidecar; get reads it back under every profile",
+                        "s3/write_sidecar is a REPLACE copy that keeps the payload; its content type and other metadata",
+                        "test_boto3_reads_what_casblob_writes"])
+    r("R-META-12", "", ["test_metadata_that_is_not_a_sidecar", "test_put_many_bug_blob_without_metadata_reads_as_gzip",
+                        "s3/a sidecar lost by a REPLACE copy: get falls back to gzip as Metaflow does; put heals it from the key"])
     r("R-RAW-1", "y_raw_v1_small_dict y_raw_v2_small_dict y_raw_v1_empty y_raw_v2_empty y_raw_v1_random_4k y_raw_v2_text_16k")
     r("R-RAW-2", "y_raw_v1_content_is_gzip y_raw_v1_content_is_lz4_frame y_raw_v2_content_is_lz4_frame y_raw_v3_small_dict y_raw_v99_future_version n_mismatch_raw_sidecar_on_gzip_payload n_mismatch_raw_sidecar_on_lz4_payload n_key_mismatch_raw n_limit_one_over_max_size_raw n_empty_file_raw_v1_sidecar_wrong_key n_empty_file_raw_v2_sidecar_wrong_key")
     r("R-NS-1", "", [PUT, MATRIX])
@@ -99,6 +104,7 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
     r("R-SEC-5", "", ["api/a symbolic link inside the store is refused for reads and writes (spec 10.3)"])
     r("R-SEC-6", "", ["api/FileSource refuses FIFOs, devices and directories before reading (F7)", "api/sidecars: bounded, regular files only, absent means absent (F6, F7, spec 10.2)", "api/a FIFO as a blob is refused at once, never read (F7)"])
     r("R-SEC-7", "", ["cli/output that cannot be written is io_error, never exit 0 (F4)"])
+    r("R-SEC-8", "y_sidecar_nested_512 n_sidecar_nested_513 n_sidecar_nested_2000", ["api/deep sidecar nesting: Python's RecursionError boundary, strict's bound (F14)"])
     r("R-FWD-1", "n_sidecar_version_3 n_sidecar_version_float_2_5_on_lz4 n_future_v99_zstd")
     r("R-FWD-2", "n_future_v99_zstd n_future_v99_gzip_payload n_future_v3_zstd_with_codec_hint y_raw_v99_future_version y_raw_v3_small_dict")
     r("R-FWD-3", "n_mismatch_no_sidecar_on_zstd n_mismatch_v1_sidecar_on_zstd n_mismatch_no_sidecar_on_lz4_payload")

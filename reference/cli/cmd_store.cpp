@@ -1,8 +1,12 @@
-// casblob put / get: a Metaflow local datastore (<root>/<flow>/data/<kk>/<key> + _meta).
+// casblob put / get: a Metaflow datastore, local (<root>/<flow>/data/<kk>/<key> + _meta) or
+// on S3 (s3://bucket/prefix, the sidecar in the object's metadata).
 #include <sys/stat.h>
 
+#include <atomic>
 #include <ctime>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "casblob/experimental/parallel_encoder.hpp"
 #include "commands.hpp"
@@ -23,6 +27,22 @@ void warn_if_beyond_default_limit(const PutInfo& info, const std::string& file) 
               << " bytes: a strict reader refuses it unless given --max-size (default 4 GiB)\n";
 }
 
+constexpr const char* kRootHelp = "Datastore root: a directory (Metaflow: .metaflow) or s3://bucket/prefix";
+
+// Runs `one(i)` for i in [0, n) on `jobs` threads (each with its own ParallelEncoder): an object
+// store is latency-bound, so puts overlap their requests (--jobs).
+void for_each_parallel(std::size_t n, unsigned jobs, const std::function<void(std::size_t, ParallelEncoder&)>& one) {
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    ParallelEncoder parallel;  // its thread, if started, is joined when the worker ends
+    for (std::size_t i; (i = next++) < n;) one(i, parallel);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < std::min<std::size_t>(jobs, n); ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+}
+
 }  // namespace
 
 void add_put(CLI::App& app, int& exit) {
@@ -31,10 +51,12 @@ void add_put(CLI::App& app, int& exit) {
     int version = 1;
     bool raw = false, json = false;
     std::vector<std::string> files;
+    StorageOptions storage;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = app.add_subcommand("put", "Store files in a Metaflow local datastore; prints one key per file");
-  cmd->add_option("--root", o->root, "Datastore root (Metaflow: .metaflow)")->required();
+  auto* cmd = app.add_subcommand("put", "Store files in a Metaflow datastore; prints one key per file");
+  cmd->add_option("--root", o->root, kRootHelp)->required();
+  add_storage_options(cmd, o->storage, true);
   cmd->add_option("--flow", o->flow, "Flow name (a Python identifier)")->required();
   cmd->add_option("--version", o->version, "Encoding: 1 = gzip (released Metaflow), 2 = lz4 (PR #3090)")
       ->check(CLI::IsMember({1, 2}));
@@ -44,10 +66,11 @@ void add_put(CLI::App& app, int& exit) {
   cmd->callback([o, &exit] {
     // F5: the flow name is checked before any path is built from it.
     if (Status s = check_flow_name(o->flow); !s.ok()) return void(exit = fail(s.error()));
-    auto storage = open_storage(o->root);
+    auto storage = open_storage(o->root, o->storage);
     if (!storage) {
       // put creates a local root, as Metaflow's LocalStorage does.
-      if (storage.error().code == Errc::not_found && ::mkdir(o->root.c_str(), 0777) == 0) storage = open_storage(o->root);
+      if (storage.error().code == Errc::not_found && ::mkdir(o->root.c_str(), 0777) == 0)
+        storage = open_storage(o->root, o->storage);
       if (!storage) return void(exit = fail(storage.error()));
     }
     auto store = open_store(**storage, o->flow);
@@ -57,13 +80,21 @@ void add_put(CLI::App& app, int& exit) {
     eo.raw = o->raw;
     // Metaflow writes time.time() into the gzip header; so does put (encode takes --mtime).
     eo.gzip.mtime = static_cast<std::uint32_t>(std::time(nullptr));
-    ParallelEncoder parallel;  // its thread, if started, is joined when put returns
+    // Every file is tried (F21); the first failure (in argument order) decides the exit code,
+    // each gets a result, printed in argument order whatever order the workers finish in.
+    std::vector<Result<PutInfo>> infos(o->files.size(), Result<PutInfo>(Error(Errc::usage, "not tried")));
+    std::mutex err_mutex;
+    for_each_parallel(o->files.size(), std::max(1u, o->storage.jobs), [&](std::size_t i, ParallelEncoder& parallel) {
+      auto src = open_input(o->files[i]);
+      infos[i] = src ? store->put(**src, eo, &parallel) : Result<PutInfo>(src.error());
+      std::lock_guard lock(err_mutex);
+      if (infos[i]) warn_if_beyond_default_limit(*infos[i], o->files[i]);
+    });
     json results = json::array();
     int status = 0;
-    // Every file is tried (F21); the first failure decides the exit code, each gets a result.
-    for (const auto& f : o->files) {
-      auto src = open_input(f);
-      Result<PutInfo> info = src ? store->put(**src, eo, &parallel) : Result<PutInfo>(src.error());
+    for (std::size_t i = 0; i < o->files.size(); ++i) {
+      const auto& f = o->files[i];
+      const auto& info = infos[i];
       if (!info) {
         if (o->json) {
           json e = error_json(info.error());
@@ -74,7 +105,6 @@ void add_put(CLI::App& app, int& exit) {
         if (!status) status = rc;
         continue;
       }
-      warn_if_beyond_default_limit(*info, f);
       const std::string path = store->blob_path(info->encode.key);
       results.push_back({{"ok", true},
                          {"file", f},
@@ -94,10 +124,13 @@ void add_put(CLI::App& app, int& exit) {
 void add_get(CLI::App& app, int& exit) {
   struct Opts {
     std::string root, flow, key, out, profile = "strict", max_size = std::to_string(kDefaultMaxSize);
+    StorageOptions storage;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = app.add_subcommand("get", "Read KEY from a Metaflow local datastore into OUT");
-  cmd->add_option("--root", o->root, "Datastore root (Metaflow: .metaflow)")->required();
+  o->storage.read_only = true;
+  auto* cmd = app.add_subcommand("get", "Read KEY from a Metaflow datastore into OUT");
+  cmd->add_option("--root", o->root, kRootHelp)->required();
+  add_storage_options(cmd, o->storage, false);
   cmd->add_option("--flow", o->flow, "Flow name (a Python identifier)")->required();
   add_profile_option(cmd, o->profile);
   cmd->add_option("--max-size", o->max_size, "strict: maximum decoded size in bytes");
@@ -112,7 +145,7 @@ void add_get(CLI::App& app, int& exit) {
     ReadOptions ro;
     ro.profile = *profile_from_name(o->profile);
     ro.max_size = *max;
-    auto storage = open_storage(o->root, {.read_only = true});
+    auto storage = open_storage(o->root, o->storage);
     if (!storage) return void(exit = fail(storage.error()));
     auto store = open_store(**storage, o->flow);
     if (!store) return void(exit = fail(store.error()));

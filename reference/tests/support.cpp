@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -182,6 +183,39 @@ std::string hex(ByteView b) {
     s.push_back(d[c & 15]);
   }
   return s;
+}
+
+std::vector<std::string> files_under(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (!e.is_directory()) out.push_back(std::filesystem::relative(e.path(), dir).string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string slurp(const std::filesystem::path& file) {
+  std::ifstream f(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+TempDir::TempDir() {
+  std::string t = (std::filesystem::temp_directory_path() / "casblob-test-XXXXXX").string();
+  if (!mkdtemp(t.data())) throw std::runtime_error("mkdtemp failed");
+  dir = t;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+void write_file(const std::filesystem::path& file, std::string_view data) {
+  std::ofstream(file, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+Bytes TempDir::read(const std::string& name) const {
+  std::string s = slurp(dir / name);
+  return Bytes(s.begin(), s.end());
 }
 
 }  // namespace casblob::test

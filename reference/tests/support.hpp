@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -79,6 +80,25 @@ Status chunked_write(Writer& w, ByteView data, std::uint64_t seed) {
 }
 
 std::string hex(ByteView b);
+
+// Every file below `dir` (not directories), relative to it, sorted.
+std::vector<std::string> files_under(const std::filesystem::path& dir);
+// A whole file's bytes as a string ("" when absent); a file made of `data`.
+std::string slurp(const std::filesystem::path& file);
+void write_file(const std::filesystem::path& file, std::string_view data);
+
+// A fresh directory under $TMPDIR, removed with all it holds.
+struct TempDir {
+  std::filesystem::path dir;
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  void write(const std::string& name, ByteView data) const { write_file(dir / name, {reinterpret_cast<const char*>(data.data()), data.size()}); }
+  Bytes read(const std::string& name) const;
+  std::vector<std::string> files() const { return files_under(dir); }
+};
 
 // Python side of pack_list/unpack_list, to put at the top of scripts:
 // read_list() reads a packed list from stdin; write_list(items) writes one to stdout.

@@ -116,4 +116,15 @@ def cases():
     add("n_sidecar_utf16_bom", '{"cas_raw": false, "cas_version": 1}'.encode("utf-16"), MI, "the right JSON text in UTF-16 with a BOM", flags=["Encoding"])
     add("i_sidecar_lone_surrogate_escape", b'{"cas_raw": false, "cas_version": 1, "note": "\\ud800"}', MI,
         "a lone surrogate escape \\ud800 in an unknown member: RFC 8259 grammar allows it, I-JSON forbids it; Python accepts, nlohmann::json rejects. The strict column says meta_invalid", flags=["Encoding", "ExtraKeys"])
+    # Nesting (spec R-SEC-8, F14 of the reliability issue): strict's fixed bound, and the point
+    # where Python's json (the modelled readers) raises RecursionError whatever its caller.
+    def nested(levels):  # the top-level object is the first level
+        n = levels - 1
+        return b'{"cas_raw": false, "cas_version": 1, "x": ' + b"[" * n + b"]" * n + b"}"
+    add("y_sidecar_nested_512", nested(512), ok(), "an unknown member nested 512 levels deep: the deepest a strict reader accepts (R-SEC-8)",
+        flags=["DeepNesting"])
+    add("n_sidecar_nested_513", nested(513), MI, "nested 513 levels deep: strict refuses it (R-SEC-8); Python's json reads it",
+        flags=["DeepNesting"])
+    add("n_sidecar_nested_2000", nested(2000), MI, "nested 2000 levels deep: Python's json raises RecursionError (unhandled), strict refuses it",
+        flags=["DeepNesting"])
     return out

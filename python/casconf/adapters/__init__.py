@@ -17,7 +17,7 @@ from casconf.adapters.specreader import SpecReaderAdapter
 # more entry (and one more module in this folder).
 BUILTIN = {
     "casblob": lambda o: CasblobAdapter(o["repo"], o.get("casblob_cli"), timeout=o.get("timeout")),
-    "python": lambda o: PythonAdapter(),
+    "python": lambda o: PythonAdapter(timeout=o.get("timeout")),
     "spec-reader": lambda o: SpecReaderAdapter(o["repo"], timeout=o.get("timeout")),
     "metaflow": lambda o: MetaflowAdapter(path=o.get("metaflow_src"), timeout=o.get("timeout")),
 }

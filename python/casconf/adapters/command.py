@@ -15,12 +15,14 @@ import json
 import os
 import queue
 import re
+import selectors
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 from casconf.adapters.base import Adapter
 from casconf.model import ERRORS, EXIT_CODES, PROFILES, ReadRequest, Response
@@ -86,21 +88,55 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+# What a reply may hold (F10): one JSON line per case is a few hundred bytes; an implementation
+# that floods its output (`yes` as an adapter) is stopped at these bounds, not buffered until
+# the driver runs out of memory.
+MAX_REPLY_BYTES = 1 << 20
+MAX_STDERR_BYTES = 64 << 10
+
+
 def run_command(argv: list[str], timeout: float, cwd: str | None,
                 env: dict | None) -> tuple[str, bytes, bytes, int | None]:
-    """("done"|"timeout"|"oserror", stdout, stderr, returncode). The child gets its own
-    process group, killed whole on timeout."""
+    """("done"|"timeout"|"flood"|"oserror", stdout, stderr, returncode). The child gets its own
+    process group, killed whole on timeout or when its stdout passes MAX_REPLY_BYTES; stderr
+    keeps its last MAX_STDERR_BYTES."""
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
     except OSError as exc:
         return "oserror", b"", str(exc).encode(), None
+    deadline = time.monotonic() + timeout
+    out, err = bytearray(), bytearray()
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, out)
+    sel.register(proc.stderr, selectors.EVENT_READ, err)
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(proc)
-        return "timeout", b"", b"", None
-    return "done", out, err, proc.returncode
+        while sel.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                _kill(proc)
+                return "timeout", b"", bytes(err[-MAX_STDERR_BYTES:]), None
+            for key, _ in sel.select(timeout=left):
+                chunk = os.read(key.fileobj.fileno(), 65536)
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                    continue
+                key.data.extend(chunk)
+                if key.data is out and len(out) > MAX_REPLY_BYTES:
+                    _kill(proc)
+                    return "flood", b"", bytes(err[-MAX_STDERR_BYTES:]), None
+                if key.data is err and len(err) > 2 * MAX_STDERR_BYTES:
+                    del err[:-MAX_STDERR_BYTES]
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            return "timeout", b"", bytes(err[-MAX_STDERR_BYTES:]), None
+    finally:
+        sel.close()
+        proc.stdout.close()
+        proc.stderr.close()
+    return "done", bytes(out), bytes(err[-MAX_STDERR_BYTES:]), proc.returncode
 
 
 class CommandAdapter(Adapter):
@@ -189,6 +225,8 @@ class CommandAdapter(Adapter):
         state, out, err, rc = run_command(argv, self.timeout, self.cwd, self.env)
         if state == "timeout":
             return Response.timeout("no reply within %gs" % self.timeout)
+        if state == "flood":
+            return Response.crash("more than %d bytes of output for one case: stopped" % MAX_REPLY_BYTES)
         if state == "oserror":
             return Response.crash("cannot run %s: %s" % (argv[0], err.decode(errors="replace")))
         if rc is not None and rc < 0:
@@ -226,7 +264,14 @@ class CommandAdapter(Adapter):
                 pass
 
         def drain():
-            for line in proc.stdout:
+            # Lines are read with a bound (F10): one longer than a reply can be ends the batch.
+            while True:
+                line = proc.stdout.readline(MAX_REPLY_BYTES + 1)
+                if not line:
+                    break
+                if len(line) > MAX_REPLY_BYTES:
+                    replies.put(b"\0flood")
+                    return
                 if line.strip():
                     replies.put(line)
             replies.put(None)
@@ -249,6 +294,9 @@ class CommandAdapter(Adapter):
                     failure = Response.crash("batch process ended after %d of %d replies (exit %s)%s"
                                              % (i - start, len(requests) - start, proc.returncode,
                                                 "; stderr: " + tail if tail else ""))
+                    break
+                if line == b"\0flood":
+                    failure = Response.crash("batch: a reply line longer than %d bytes: stopped" % MAX_REPLY_BYTES)
                     break
                 reply = parse_reply(line.decode("utf-8", errors="replace"), None)
                 if reply.kind == "crash":

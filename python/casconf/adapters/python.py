@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import metaflow_model
 
-from casconf.adapters.base import Adapter, io_response, load_inputs
+from casconf.adapters.base import Adapter, call_with_timeout, io_response, load_inputs
 from casconf.model import ReadRequest, Response
+
+
+DEFAULT_TIMEOUT = 5.0  # seconds per case, as for command adapters
 
 
 class PythonAdapter(Adapter):
@@ -19,16 +22,22 @@ class PythonAdapter(Adapter):
     write_versions = (1, 2)
     writes_raw = True
 
+    def __init__(self, timeout: float | None = None):
+        self.timeout = float(timeout or DEFAULT_TIMEOUT)
+
     def read(self, profile: str, requests: list[ReadRequest]) -> list[Response]:
         return [self._read_one(profile, r) for r in requests]
 
-    @staticmethod
-    def _read_one(profile: str, req: ReadRequest) -> Response:
+    def _read_one(self, profile: str, req: ReadRequest) -> Response:
         try:
             blob, sidecar = load_inputs(req)
         except OSError as exc:
             return io_response(exc)
-        out = metaflow_model.read_outcome(blob, sidecar, profile, req.key or "")
+        try:
+            out = call_with_timeout(lambda: metaflow_model.read_outcome(blob, sidecar, profile, req.key or ""),
+                                    self.timeout)
+        except TimeoutError as exc:
+            return Response.timeout(str(exc))
         if out["outcome"] == "ok":
             return Response.ok(req.key)
         if out["outcome"] == "wrong_bytes":

@@ -10,6 +10,7 @@
 #include "casblob/meta.hpp"
 #include "casblob/profile.hpp"
 #include "casblob/reader.hpp"
+#include "casblob/s3_storage.hpp"
 #include "casblob/store.hpp"
 #include "casblob/version.hpp"
 #include "casblob/writer.hpp"

@@ -46,7 +46,7 @@ struct MetaDoc {
   bool python_json_ok = false;   // json.loads would accept it (NaN/Infinity allowed)
   bool strict_json_ok = false;   // RFC 8259: no NaN/Infinity literals
   bool python_recursion_error = false;  // json.load raises RecursionError, not JSONDecodeError
-  int nesting_depth = 0;         // deepest container nesting (top-level value: 0)
+  int nesting_depth = 0;         // objects and arrays around the deepest value (top-level object: 1)
   std::string parse_error;       // first error, for messages
   JsonValue top;                 // the top-level value
   std::vector<MetaField> fields; // when top is an object
@@ -62,8 +62,8 @@ MetaDoc parse_meta(std::string_view text);
 // Exactly what Metaflow writes: json.dumps({"cas_raw": raw, "cas_version": v}) (spec 4.1).
 std::string emit_meta(bool raw, int version);
 
-// The deepest nesting the strict reader accepts (spec 10.2 lets a reader bound it): a sidecar
-// Metaflow writes nests 0 levels; deeper than this is meta_invalid.
+// R-SEC-8: a strict reader accepts objects and arrays nested up to 512 deep (the top-level
+// object counts as one), and no deeper (meta_invalid). Sidecars Metaflow writes nest 1 deep.
 inline constexpr int kStrictMaxNesting = 512;
 
 // What the strict reader accepts (spec 4.3); errors are meta_invalid / version_missing.

@@ -93,6 +93,15 @@ class Storage {
   // nullopt: absent. Longer than kMaxSidecarBytes: meta_invalid.
   virtual Result<SidecarText> read_sidecar(std::string_view blob_path) = 0;
 
+  // The payload as a stream and its sidecar, as one reading: what get and audit need per blob.
+  // The default is open() then read_sidecar(); S3 takes both from one GET (the metadata of the
+  // very object being streamed, and half the requests).
+  struct OpenedBlob {
+    std::unique_ptr<Source> payload;
+    SidecarText sidecar;
+  };
+  virtual Result<OpenedBlob> open_blob(std::string_view blob_path);
+
   // Starts a payload; its temporary bytes live under `dir` (local: a recognisable temporary
   // file, spec 10.6), so that the commit is a rename within one filesystem.
   virtual Result<std::unique_ptr<PendingBlob>> begin_blob(std::string_view dir) = 0;
@@ -103,6 +112,9 @@ class Storage {
 
 struct StorageOptions {
   bool read_only = false;  // every writing method fails with usage (audit, doctor)
+  // Object stores only (s3://, s3_storage.hpp); a local root ignores them.
+  std::string endpoint_url;  // --endpoint-url: beats the environment's endpoint
+  unsigned jobs = 0;         // --jobs: parallel requests to expect (0: the backend's default)
 };
 
 // A local datastore root (Metaflow's LocalStorage: `.metaflow`). Paths never leave the root:
@@ -129,8 +141,10 @@ class LocalStorage final : public Storage {
   StorageOptions opts_;
 };
 
-// A datastore root by name: "s3://bucket/prefix" when this build has the S3 backend, otherwise
-// a local directory (LocalStorage). not_found when a local root does not exist.
+// A datastore root by name: "s3://bucket/prefix" is S3Storage, configured from the
+// environment as the AWS tools find it (s3_storage.hpp; usage when this build has no S3
+// backend or no credentials are found); anything else a local directory (LocalStorage).
+// not_found when a local root does not exist.
 Result<std::unique_ptr<Storage>> open_storage(const std::string& root, StorageOptions opts = {});
 
 // A sidecar file by path (`casblob decode --meta FILE`, `IN_meta`): the loader every local

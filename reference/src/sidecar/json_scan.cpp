@@ -65,9 +65,9 @@ class Scanner {
       too_deep_ = true;
       return error("maximum recursion depth exceeded while decoding a JSON document");
     }
-    if (depth > max_depth_) max_depth_ = depth;
     if (pos_ >= s_.size()) return error("expecting value");
     char c = s_[pos_];
+    if ((c == '{' || c == '[') && depth + 1 > max_depth_) max_depth_ = depth + 1;
     if (c == '{') return object(v, depth, fields);
     if (c == '[') return array(v, depth);
     if (c == '"') {

@@ -17,7 +17,7 @@ struct ScanResult {
   bool uses_python_literals = false;  // NaN / Infinity / -Infinity appeared
   bool has_lone_surrogate = false;    // a \uD800-\uDFFF escape without its pair (I-JSON forbids)
   bool python_recursion_error = false;  // nested deeper than Python's json goes (RecursionError)
-  int max_depth = 0;                    // deepest container nesting (top-level value: 0)
+  int max_depth = 0;                    // objects and arrays around the deepest one (a top-level object: 1)
   std::string error;           // first error, with character offset
   JsonValue top;
   std::vector<MetaField> fields;  // top-level object members, in order

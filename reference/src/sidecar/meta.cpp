@@ -86,14 +86,14 @@ Result<StrictMeta> validate_meta_strict(const MetaDoc& doc) {
   if (!doc.utf8_valid) return invalid("not valid UTF-8");
   if (doc.has_bom) return invalid("starts with a byte order mark");
   if (doc.python_recursion_error)
-    return invalid("nested deeper than " + std::to_string(kStrictMaxNesting) + " levels (spec 10.2)");
+    return invalid("nested deeper than " + std::to_string(kStrictMaxNesting) + " levels (R-SEC-8)");
   if (!doc.strict_json_ok) return invalid(doc.parse_error.empty() ? "not JSON" : doc.parse_error);
   if (doc.top.type != JsonType::object)
     return invalid("top level is " + std::string(name(doc.top.type)) + ", not an object");
   if (doc.has_duplicate_keys) return invalid("duplicate member names");
-  if (doc.nesting_depth > kStrictMaxNesting)
+  if (doc.nesting_depth > kStrictMaxNesting)  // R-SEC-8
     return invalid("nested " + std::to_string(doc.nesting_depth) + " levels deep, more than " +
-                   std::to_string(kStrictMaxNesting) + " (spec 10.2)");
+                   std::to_string(kStrictMaxNesting) + " (R-SEC-8)");
 
   // Step 4, R-META-7. Members other than these two are ignored (R-META-9).
   StrictMeta m;

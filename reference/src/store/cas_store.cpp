@@ -127,14 +127,11 @@ Result<PutInfo> CasStore::put(Source& content, const EncodeOptions& opts, Parall
 
 Result<DecodeInfo> CasStore::get(std::string_view key, const ReadOptions& opts, Sink& out) {
   if (!is_valid_key(key)) return Error(Errc::usage, "key must be 40 lowercase hex digits");  // R-KEY-2 first
-  const std::string path = blob_path(key);
-  auto src = storage_->open(path);
-  if (!src) return src.error();
-  auto sidecar = storage_->read_sidecar(path);
-  if (!sidecar) return sidecar.error();
+  auto blob = storage_->open_blob(blob_path(key));
+  if (!blob) return blob.error();
   ReadOptions o = opts;
   o.key = std::string(key);
-  return decode_blob(**src, *sidecar, o, out);
+  return decode_blob(*blob->payload, blob->sidecar, o, out);
 }
 
 }  // namespace casblob

@@ -10,103 +10,81 @@
 #include <fstream>
 
 #include "casblob/casblob.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace casblob;
 
-namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "casblob-io-XXXXXX").string();
-    path = mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    for (auto& e : fs::directory_iterator(path)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
-
-}  // namespace
 
 TEST_CASE("FileSource refuses FIFOs, devices and directories before reading (F7)", "[io][security]") {
-  TempDir t;
-  const std::string fifo = (t.path / "fifo").string();
+  test::TempDir t;
+  const std::string fifo = (t.dir / "fifo").string();
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  for (const std::string& path : {fifo, std::string("/dev/zero"), std::string("/dev/null"), t.path.string()}) {
+  for (const std::string& path : {fifo, std::string("/dev/zero"), std::string("/dev/null"), t.dir.string()}) {
     INFO(path);
     auto src = FileSource::open(path);  // returns at once: opened non-blocking
     REQUIRE_FALSE(src);
     CHECK(src.error().code == Errc::io_error);
     CHECK(src.error().message.find("not a regular file") != std::string::npos);
   }
-  CHECK(FileSource::open((t.path / "absent").string()).error().code == Errc::not_found);
+  CHECK(FileSource::open((t.dir / "absent").string()).error().code == Errc::not_found);
 }
 
 TEST_CASE("AtomicFileSink: nothing at the target until commit, a marked temporary meanwhile", "[io]") {
-  TempDir t;
-  const fs::path out = t.path / "out.bin";
+  test::TempDir t;
+  const fs::path out = t.dir / "out.bin";
   {
     auto sink = AtomicFileSink::create(out.string());
     REQUIRE(sink);
     REQUIRE(sink->write(as_bytes("partial")));
-    auto names = t.names();
+    auto names = t.files();
     REQUIRE(names.size() == 1);
     CHECK(names[0].rfind(".out.bin" + std::string(kTempMarker), 0) == 0);
     CHECK_FALSE(fs::exists(out));
   }  // abandoned
-  CHECK(t.names().empty());
+  CHECK(t.files().empty());
   auto sink = AtomicFileSink::create(out.string());
   REQUIRE(sink);
   REQUIRE(sink->write(as_bytes("whole")));
   REQUIRE(sink->commit());
-  CHECK(slurp(out) == "whole");
-  CHECK(t.names() == std::vector<std::string>{"out.bin"});
+  CHECK(test::slurp(out) == "whole");
+  CHECK(t.files() == std::vector<std::string>{"out.bin"});
   CHECK(sink->commit().code() == Errc::usage);  // once
 }
 
 TEST_CASE("AtomicFileSink::commit_to without replace never overwrites, and stays usable", "[io]") {
-  TempDir t;
+  test::TempDir t;
   {
-    std::ofstream(t.path / "taken") << "first";
+    std::ofstream(t.dir / "taken") << "first";
   }
-  auto sink = AtomicFileSink::create((t.path / "x").string());
+  auto sink = AtomicFileSink::create((t.dir / "x").string());
   REQUIRE(sink);
   REQUIRE(sink->write(as_bytes("second")));
-  int dir = ::open(t.path.c_str(), O_RDONLY | O_DIRECTORY);
+  int dir = ::open(t.dir.c_str(), O_RDONLY | O_DIRECTORY);
   REQUIRE(dir >= 0);
   auto placed = sink->commit_to(dir, "taken", "taken", false);
   REQUIRE(placed);
   CHECK_FALSE(*placed);
-  CHECK(slurp(t.path / "taken") == "first");
+  CHECK(test::slurp(t.dir / "taken") == "first");
   auto again = sink->commit_to(dir, "free", "free", false);
   ::close(dir);
   REQUIRE(again);
   CHECK(*again);
-  CHECK(slurp(t.path / "free") == "second");
-  CHECK(t.names() == std::vector<std::string>{"free", "taken"});
+  CHECK(test::slurp(t.dir / "free") == "second");
+  CHECK(t.files() == std::vector<std::string>{"free", "taken"});
 }
 
 TEST_CASE("AtomicFileSink in a missing directory is io_error, not not_found (F18)", "[io]") {
-  TempDir t;
-  auto sink = AtomicFileSink::create((t.path / "no" / "such" / "dir" / "out").string());
+  test::TempDir t;
+  auto sink = AtomicFileSink::create((t.dir / "no" / "such" / "dir" / "out").string());
   REQUIRE_FALSE(sink);
   CHECK(sink.error().code == Errc::io_error);
 }
 
 TEST_CASE("AtomicFileSink honours the umask (F11)", "[io][security]") {
-  TempDir t;
+  test::TempDir t;
   for (mode_t mask : {mode_t{022}, mode_t{077}, mode_t{002}}) {
-    const fs::path out = t.path / ("m" + std::to_string(mask));
+    const fs::path out = t.dir / ("m" + std::to_string(mask));
     mode_t old = ::umask(mask);
     auto sink = AtomicFileSink::create(out.string());
     ::umask(old);
@@ -119,23 +97,23 @@ TEST_CASE("AtomicFileSink honours the umask (F11)", "[io][security]") {
 }
 
 TEST_CASE("remove_pending_temporaries removes uncommitted temporaries only (F12)", "[io]") {
-  TempDir t;
-  auto done = AtomicFileSink::create((t.path / "done").string());
-  auto pending = AtomicFileSink::create((t.path / "pending").string());
+  test::TempDir t;
+  auto done = AtomicFileSink::create((t.dir / "done").string());
+  auto pending = AtomicFileSink::create((t.dir / "pending").string());
   REQUIRE(done);
   REQUIRE(pending);
   REQUIRE(done->commit());
-  REQUIRE(t.names().size() == 2);  // done + pending's temporary
+  REQUIRE(t.files().size() == 2);  // done + pending's temporary
   remove_pending_temporaries();
-  CHECK(t.names() == std::vector<std::string>{"done"});
+  CHECK(t.files() == std::vector<std::string>{"done"});
 }
 
 TEST_CASE("read_file reads at most its bound", "[io]") {
-  TempDir t;
+  test::TempDir t;
   {
-    std::ofstream(t.path / "f") << std::string(1000, 'a');
+    std::ofstream(t.dir / "f") << std::string(1000, 'a');
   }
-  CHECK(read_file((t.path / "f").string(), 1000)->size() == 1000);
-  CHECK(read_file((t.path / "f").string(), 999).error().code == Errc::io_error);
+  CHECK(read_file((t.dir / "f").string(), 1000)->size() == 1000);
+  CHECK(read_file((t.dir / "f").string(), 999).error().code == Errc::io_error);
   CHECK(read_file("/dev/zero", 1 << 20).error().code == Errc::io_error);
 }

@@ -142,8 +142,10 @@ TEST_CASE("deep sidecar nesting: Python's RecursionError boundary, strict's boun
   REQUIRE_FALSE(r);
   CHECK(r.error().code == Errc::unhandled);
   CHECK(r.error().message.rfind("RecursionError", 0) == 0);
-  // strict: spec 10.2 lets a reader bound the nesting; casblob's bound is kStrictMaxNesting.
-  CHECK(validate_meta_strict(parse_meta(nested(kStrictMaxNesting))));
-  CHECK(validate_meta_strict(parse_meta(nested(kStrictMaxNesting + 1))).error().code == Errc::meta_invalid);
+  // strict: R-SEC-8, at most 512 levels, the top-level object counting as one.
+  CHECK(parse_meta("{\"cas_raw\": false, \"cas_version\": 1}").nesting_depth == 1);
+  CHECK(parse_meta(nested(3)).nesting_depth == 4);
+  CHECK(validate_meta_strict(parse_meta(nested(kStrictMaxNesting - 1))));
+  CHECK(validate_meta_strict(parse_meta(nested(kStrictMaxNesting))).error().code == Errc::meta_invalid);
   CHECK(validate_meta_strict(over).error().code == Errc::meta_invalid);
 }

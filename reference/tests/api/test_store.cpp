@@ -17,43 +17,17 @@ using namespace casblob;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "casblob-store-XXXXXX").string();
-    path = mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-void write_file(const fs::path& p, std::string_view data) {
-  std::ofstream(p, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
-
-std::vector<std::string> all_files(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (auto& e : fs::recursive_directory_iterator(dir))
-    if (!e.is_directory()) out.push_back(fs::relative(e.path(), dir).string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // A store at <tmp>/root with one flow.
 struct Store {
-  TempDir tmp;
+  test::TempDir tmp;
   std::unique_ptr<LocalStorage> storage;
   std::optional<CasStore> cas;
   explicit Store(std::string flow = "F", StorageOptions opts = {}) {
-    fs::create_directory(tmp.path / "root");
-    storage = std::move(LocalStorage::open((tmp.path / "root").string(), opts).value());
+    fs::create_directory(tmp.dir / "root");
+    storage = std::move(LocalStorage::open((tmp.dir / "root").string(), opts).value());
     cas.emplace(CasStore::open(*storage, std::move(flow)).value());
   }
-  fs::path root() const { return tmp.path / "root"; }
+  fs::path root() const { return tmp.dir / "root"; }
   fs::path blob(const std::string& key) const { return root() / cas->flow() / "data" / key.substr(0, 2) / key; }
   Result<PutInfo> put(ByteView data, EncodeOptions eo = {}) {
     MemorySource src(data);
@@ -87,11 +61,11 @@ TEST_CASE("put writes <root>/<flow>/data/<kk>/<key> and <key>_meta as Metaflow d
     REQUIRE(fs::exists(s.blob(info->encode.key)));
     // The second put of the same content is skipped: the first (v1) sidecar stays.
     CHECK(info->outcome == (version == 1 ? PutInfo::Outcome::stored : PutInfo::Outcome::already_stored));
-    CHECK(slurp(s.blob(info->encode.key).string() + "_meta") == "{\"cas_raw\": false, \"cas_version\": 1}");
+    CHECK(test::slurp(s.blob(info->encode.key).string() + "_meta") == "{\"cas_raw\": false, \"cas_version\": 1}");
   }
   // Nothing else: no temporary files left behind.
   const std::string key = sha1_hex(as_bytes("hello metaflow"));
-  CHECK(all_files(s.root()) ==
+  CHECK(test::files_under(s.root()) ==
         std::vector<std::string>{"HelloFlow/data/" + key.substr(0, 2) + "/" + key,
                                  "HelloFlow/data/" + key.substr(0, 2) + "/" + key + "_meta"});
 }
@@ -145,12 +119,12 @@ TEST_CASE("a put whose input fails leaves no object and no temporary file", "[st
   auto r = s.cas->put(src, {});
   REQUIRE_FALSE(r);
   CHECK(r.error().code == Errc::io_error);
-  CHECK(all_files(s.root()).empty());
+  CHECK(test::files_under(s.root()).empty());
 }
 
 TEST_CASE("flow names are Python identifiers: anything else is usage before a path exists (F5)", "[store][security]") {
-  TempDir tmp;
-  auto storage = LocalStorage::open(tmp.path.string());
+  test::TempDir tmp;
+  auto storage = LocalStorage::open(tmp.dir.string());
   REQUIRE(storage);
   for (std::string bad : std::vector<std::string>{"../escaped", "/abs", "a/b", "", "a\nb", "1Flow", ".", "..", "Flow-1", "Fl ow",
                           std::string("F\0x", 3), std::string(256, 'F')}) {
@@ -160,25 +134,25 @@ TEST_CASE("flow names are Python identifiers: anything else is usage before a pa
     CHECK(cas.error().code == Errc::usage);
   }
   for (std::string good : std::vector<std::string>{"F", "HelloFlow", "_private", "Flow_2", std::string(255, 'F')}) CHECK(CasStore::open(**storage, good));
-  CHECK(fs::is_empty(tmp.path));
+  CHECK(fs::is_empty(tmp.dir));
 }
 
 TEST_CASE("a symbolic link inside the store is refused for reads and writes (spec 10.3)", "[store][security]") {
   Store s;
-  TempDir outside;
+  test::TempDir outside;
   Bytes data = test::seeded_bytes("text", 1000, 1);
   const std::string key = sha1_hex(data);
   // The shard directory of `key` is a link to a folder outside the root.
   fs::create_directories(s.root() / "F" / "data");
-  fs::create_directory_symlink(outside.path, s.root() / "F" / "data" / key.substr(0, 2));
+  fs::create_directory_symlink(outside.dir, s.root() / "F" / "data" / key.substr(0, 2));
   auto put = s.put(data);
   REQUIRE_FALSE(put);
   CHECK(put.error().code == Errc::io_error);
   CHECK(put.error().message.find("symbolic link") != std::string::npos);
-  CHECK(fs::is_empty(outside.path));
+  CHECK(fs::is_empty(outside.dir));
   // A blob planted outside and reached through the link is not read either.
-  write_file(outside.path / key, std::string(data.begin(), data.end()));
-  write_file(outside.path / (key + "_meta"), emit_meta(true, 1));
+  test::write_file(outside.dir / key, std::string(data.begin(), data.end()));
+  test::write_file(outside.dir / (key + "_meta"), emit_meta(true, 1));
   auto got = s.get(key);
   REQUIRE_FALSE(got);
   CHECK(got.error().code == Errc::io_error);
@@ -187,7 +161,7 @@ TEST_CASE("a symbolic link inside the store is refused for reads and writes (spe
   auto info = t.put(data, opts(1, true));
   REQUIRE(info);
   fs::remove(t.blob(key));
-  fs::create_symlink(outside.path / key, t.blob(key));
+  fs::create_symlink(outside.dir / key, t.blob(key));
   auto linked = t.get(key);
   REQUIRE_FALSE(linked);
   CHECK(linked.error().code == Errc::io_error);
@@ -212,7 +186,7 @@ TEST_CASE("a re-put heals a payload left without its sidecar (F1, R-KEY-4)", "[s
     auto again = s.put(data, c.again);
     REQUIRE(again);
     CHECK(again->outcome == c.outcome);
-    CHECK(slurp(s.blob(key).string() + "_meta") == c.sidecar);
+    CHECK(test::slurp(s.blob(key).string() + "_meta") == c.sidecar);
     for (Profile p : {Profile::strict, Profile::v2}) {
       auto got = s.get(key, p);
       REQUIRE(got);
@@ -222,11 +196,11 @@ TEST_CASE("a re-put heals a payload left without its sidecar (F1, R-KEY-4)", "[s
   // A payload that proves nothing (a renamed empty file after a power loss: H-EMPTY) is replaced.
   Store s;
   fs::create_directories(s.blob(key).parent_path());
-  write_file(s.blob(key), "");
+  test::write_file(s.blob(key), "");
   auto again = s.put(data, opts(1));
   REQUIRE(again);
   CHECK(again->outcome == PutInfo::Outcome::payload_replaced);
-  CHECK(slurp(s.blob(key).string() + "_meta") == emit_meta(false, 1));
+  CHECK(test::slurp(s.blob(key).string() + "_meta") == emit_meta(false, 1));
   auto got = s.get(key, Profile::legacy);
   REQUIRE(got);
   CHECK(*got == data);
@@ -245,7 +219,7 @@ TEST_CASE("concurrent puts of one new content in two encodings end with a payloa
     a.join();
     b.join();
     c.join();
-    INFO("round " << round << ": sidecar " << slurp(s.blob(key).string() + "_meta"));
+    INFO("round " << round << ": sidecar " << test::slurp(s.blob(key).string() + "_meta"));
     // Whoever won, the pair agrees: every reader reads the content or fails cleanly.
     auto strict = s.get(key);
     REQUIRE(strict);
@@ -254,7 +228,7 @@ TEST_CASE("concurrent puts of one new content in two encodings end with a payloa
       auto r = s.get(key, p);
       if (r) CHECK(*r == data);
     }
-    CHECK(all_files(s.root()).size() == 2);  // no temporary file of the losers left
+    CHECK(test::files_under(s.root()).size() == 2);  // no temporary file of the losers left
   }
 }
 
@@ -275,7 +249,7 @@ TEST_CASE("put of content a read-only store already holds succeeds without writi
   auto refused = ro->put(fresh, {});
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == Errc::usage);
-  CHECK(all_files(s.root()).size() == 2);
+  CHECK(test::files_under(s.root()).size() == 2);
 }
 
 TEST_CASE("sidecars: bounded, regular files only, absent means absent (F6, F7, spec 10.2)", "[store][security]") {
@@ -285,7 +259,7 @@ TEST_CASE("sidecars: bounded, regular files only, absent means absent (F6, F7, s
   REQUIRE(info);
   const std::string meta = s.blob(info->encode.key).string() + "_meta";
   fs::remove(meta);
-  write_file(meta, "{\"cas_raw\": false, \"cas_version\": 1, \"pad\": \"" + std::string(70000, 'x') + "\"}");
+  test::write_file(meta, "{\"cas_raw\": false, \"cas_version\": 1, \"pad\": \"" + std::string(70000, 'x') + "\"}");
   auto big = s.get(info->encode.key);
   REQUIRE_FALSE(big);
   CHECK(big.error().code == Errc::meta_invalid);
@@ -302,7 +276,7 @@ TEST_CASE("sidecars: bounded, regular files only, absent means absent (F6, F7, s
   // The standalone loader follows a named link but still refuses devices, and bounds size.
   CHECK(read_sidecar_file("/dev/zero").error().code == Errc::io_error);
   CHECK(read_sidecar_file(meta, false).error().code == Errc::io_error);
-  auto absent = read_sidecar_file((s.tmp.path / "none").string());
+  auto absent = read_sidecar_file((s.tmp.dir / "none").string());
   REQUIRE(absent);
   CHECK_FALSE(absent->has_value());
 }

@@ -14,27 +14,10 @@ using nlohmann::json;
 
 namespace {
 
-struct Cli {
-  fs::path dir;
-  Cli() {
-    std::string t = (fs::temp_directory_path() / "casblob-cli-XXXXXX").string();
-    dir = mkdtemp(t.data());
-  }
-  ~Cli() { fs::remove_all(dir); }
+struct Cli : test::TempDir {
   test::CommandResult run(std::vector<std::string> args, ByteView in = {}) {
     args.insert(args.begin(), CASBLOB_CLI);
     return test::run_command(args, in);
-  }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
-  void write(const std::string& name, ByteView data) const {
-    std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-  }
-  Bytes read(const std::string& name) const { return *read_file(path(name), std::uint64_t{1} << 30); }
-  std::vector<std::string> files() const {
-    std::vector<std::string> out;
-    for (auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
   }
 };
 

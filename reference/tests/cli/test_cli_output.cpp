@@ -25,26 +25,10 @@ using nlohmann::json;
 
 namespace {
 
-struct Dir {
-  fs::path dir;
-  Dir() {
-    std::string t = (fs::temp_directory_path() / "casblob-out-XXXXXX").string();
-    dir = mkdtemp(t.data());
-  }
-  ~Dir() { fs::remove_all(dir); }
-  std::string path(const std::string& n) const { return (dir / n).string(); }
-  void write(const std::string& n, ByteView data) const {
-    std::ofstream(dir / n, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-  }
-  std::vector<std::string> all() const {
-    std::vector<std::string> out;
-    for (auto& e : fs::recursive_directory_iterator(dir))
-      if (!e.is_directory()) out.push_back(fs::relative(e.path(), dir).string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
+struct Dir : test::TempDir {
+  std::vector<std::string> all() const { return files(); }
   bool has_temporaries() const {
-    for (const auto& f : all())
+    for (const auto& f : files())
       if (f.find(kTempMarker) != std::string::npos) return true;
     return false;
   }

@@ -579,47 +579,11 @@ def _(w):
 
 
 def lz4_frames_of_empty_blocks(frames, blocks):
-    # Frame: magic, FLG (version 01, independent, no checksums), BD (64 KB), HC, then empty
-    # uncompressed blocks (0x80000000) and the EndMark.
-    flg, bd = 0x60, 0x40
-    hc = (xxh32(bytes([flg, bd])) >> 8) & 0xFF
-    one = struct.pack("<I", 0x184D2204) + bytes([flg, bd, hc]) + struct.pack("<I", 0x80000000) * blocks + b"\0\0\0\0"
+    # Frame: magic, FLG 0x60 (version 01, independent blocks, no checksums), BD 0x40 (64 KB),
+    # HC 0x82 (the descriptor python-lz4 writes for empty content: lz4.frame.compress(b"")), then
+    # empty uncompressed blocks (0x80000000) and the EndMark.
+    one = struct.pack("<I", 0x184D2204) + bytes([0x60, 0x40, 0x82]) + struct.pack("<I", 0x80000000) * blocks + b"\0\0\0\0"
     return one * frames
-
-
-def xxh32(data, seed=0):
-    P1, P2, P3, P4, P5 = 2654435761, 2246822519, 3266489917, 668265263, 374761393
-    M = 0xFFFFFFFF
-    n = len(data)
-    i = 0
-    if n >= 16:
-        v = [(seed + P1 + P2) & M, (seed + P2) & M, seed & M, (seed - P1) & M]
-        while i + 16 <= n:
-            for k in range(4):
-                lane = int.from_bytes(data[i:i + 4], "little")
-                v[k] = (v[k] + lane * P2) & M
-                v[k] = ((v[k] << 13) | (v[k] >> 19)) & M
-                v[k] = (v[k] * P1) & M
-                i += 4
-        h = (((v[0] << 1) | (v[0] >> 31)) + ((v[1] << 7) | (v[1] >> 25)) + ((v[2] << 12) | (v[2] >> 20)) +
-             ((v[3] << 18) | (v[3] >> 14))) & M
-    else:
-        h = (seed + P5) & M
-    h = (h + n) & M
-    while i + 4 <= n:
-        h = (h + int.from_bytes(data[i:i + 4], "little") * P3) & M
-        h = (((h << 17) | (h >> 15)) * P4) & M
-        i += 4
-    while i < n:
-        h = (h + data[i] * P5) & M
-        h = (((h << 11) | (h >> 21)) * P1) & M
-        i += 1
-    h ^= h >> 15
-    h = (h * P2) & M
-    h ^= h >> 13
-    h = (h * P3) & M
-    h ^= h >> 16
-    return h
 
 
 @attack("memory", "report floods stay bounded: 4096 frames x 4096 empty blocks under strict decode and inspect (F9)")

@@ -1,0 +1,14 @@
+// What every Storage backend shares unless it does better.
+#include "casblob/store.hpp"
+
+namespace casblob {
+
+Result<Storage::OpenedBlob> Storage::open_blob(std::string_view blob_path) {
+  auto payload = open(blob_path);
+  if (!payload) return payload.error();
+  auto sidecar = read_sidecar(blob_path);
+  if (!sidecar) return sidecar.error();
+  return OpenedBlob{std::move(*payload), std::move(*sidecar)};
+}
+
+}  // namespace casblob
