@@ -37,8 +37,11 @@ enum class Encoding {
   gzip_v1,         // cas_version 1
   gzip_nosidecar,  // no sidecar: gzip implied (spec 5.3)
   lz4_v2,          // cas_version 2
+  gzip_pre_cas,    // pre-CAS datastore (profile pre-cas): gzip whatever the sidecar says, and
+                   // the gzip module's exceptions escape (Errc::unhandled)
 };
-std::string_view name(Encoding e) noexcept;  // "raw", "gzip-v1", "gzip-nosidecar", "lz4-v2"
+// "raw", "gzip-v1", "gzip-nosidecar", "lz4-v2", "gzip-pre-cas"
+std::string_view name(Encoding e) noexcept;
 
 struct DecodeInfo {
   Encoding encoding = Encoding::raw;
@@ -53,8 +56,8 @@ struct DecodeInfo {
 // the constructor; their verdict, like every later one, is final and returned by every call
 // that follows. update() takes the payload in order; finish() ends it and returns the result.
 //
-// Decoded bytes go to `out` as they are produced. Under legacy/v2/v2-nolz4 they are exactly
-// what the modelled reader returns, wrong bytes included. Under strict they are unverified
+// Decoded bytes go to `out` as they are produced. Under every profile but strict they are
+// exactly what the modelled reader returns, wrong bytes included. Under strict they are unverified
 // until finish() returns ok (R-READ-6): write them where they can be discarded (the CLI uses
 // an atomic file or a spool).
 //

@@ -2,6 +2,7 @@
 
 #include "casblob/experimental/gzip.hpp"
 #include "casblob/experimental/lz4_frame.hpp"
+#include "read/python_gzip_exception.hpp"
 
 namespace casblob::detail {
 namespace {
@@ -28,6 +29,7 @@ class GzipPayload final : public PayloadDecoder {
   Status update(ByteView in) override { return dec_.update(in); }
   Status finish() override { return dec_.finish(); }
   void reset(Sink& out, bool strict) override { dec_.reset(out, gzip_options(strict)); }
+  const GzipReport& report() const { return dec_.report(); }
   void add_notes(std::vector<std::string>& notes) const override {
     const auto& r = dec_.report();
     if (r.member_count > 1) notes.push_back(std::to_string(r.member_count) + " gzip members concatenated");
@@ -37,6 +39,32 @@ class GzipPayload final : public PayloadDecoder {
 
  private:
   GzipDecoder dec_;
+};
+
+// The pre-CAS datastore (profile pre-cas): Python's gzip with no try around it, so every
+// failure is the exception gzip raises (Errc::unhandled), never a DataException.
+class PreCasGzipPayload final : public PayloadDecoder {
+ public:
+  explicit PreCasGzipPayload(Sink& out) : gzip_(out, /*strict=*/false) {}
+  Status update(ByteView in) override {
+    tail_.observe(in);
+    return escaped(gzip_.update(in));
+  }
+  Status finish() override { return escaped(gzip_.finish()); }
+  void add_notes(std::vector<std::string>& notes) const override { gzip_.add_notes(notes); }
+  // Always Python's gzip: the pre-CAS reader has no strict form.
+  void reset(Sink& out, bool) override {
+    gzip_.reset(out, false);
+    tail_ = {};
+  }
+
+ private:
+  Status escaped(Status s) const {
+    if (s.ok()) return s;
+    return python_gzip_exception(s.error(), gzip_.report(), tail_);
+  }
+  GzipPayload gzip_;
+  GzipInputTail tail_;
 };
 
 // Step 10: lz4 frame (R-R2-1 .. R-R2-9).
@@ -80,6 +108,10 @@ PayloadDecoder& PayloadDecoders::select(Encoding enc, bool strict, Sink& out) {
     case Encoding::lz4_v2:
       slot = &lz4_;
       if (!*slot) *slot = std::make_unique<Lz4Payload>(out, strict);
+      break;
+    case Encoding::gzip_pre_cas:
+      slot = &pre_cas_;
+      if (!*slot) *slot = std::make_unique<PreCasGzipPayload>(out);
       break;
     case Encoding::raw:
       if (!*slot) *slot = std::make_unique<RawPayload>(out);

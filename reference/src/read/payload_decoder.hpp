@@ -1,6 +1,6 @@
 // Steps 9 and 10 of spec 6.1: the payload decoder an encoding selects, with the codec options
 // of the profile (strict: spec 5.2.2 / 5.4.2; the modelled readers: Python 3.11 gzip and
-// python-lz4 4.0.2, Appendix A.1 / A.2). Internal.
+// python-lz4 4.0.2, Appendix A.1 / A.2; pre-CAS Metaflow: spec 7). Internal.
 #pragma once
 
 #include <memory>
@@ -33,7 +33,7 @@ class PayloadDecoders {
   PayloadDecoder& select(Encoding enc, bool strict, Sink& out);
 
  private:
-  std::unique_ptr<PayloadDecoder> raw_, gzip_, lz4_;
+  std::unique_ptr<PayloadDecoder> raw_, gzip_, lz4_, pre_cas_;
 };
 
 }  // namespace casblob::detail

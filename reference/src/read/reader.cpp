@@ -12,7 +12,7 @@
 // and the codecs decode in place (one copy less). A decoder reset() for the next blob keeps its
 // codec contexts: long-lived callers (batch, census, audit) pay the set-up once.
 //
-// The modelled profiles (legacy, v2, v2-nolz4) skip what the real readers skip: no magic
+// The modelled profiles (pre-cas, legacy, v2, v2-nolz4) skip what the real readers skip: no magic
 // agreement, no limit, no key check; their dispatch and codecs reproduce Python (Appendix A).
 #include <algorithm>
 #include <cstdint>
@@ -33,6 +33,7 @@ std::string_view name(Encoding e) noexcept {
     case Encoding::gzip_v1: return "gzip-v1";
     case Encoding::gzip_nosidecar: return "gzip-nosidecar";
     case Encoding::lz4_v2: return "lz4-v2";
+    case Encoding::gzip_pre_cas: return "gzip-pre-cas";
   }
   return "unknown";
 }
@@ -46,9 +47,10 @@ Status check_key(const std::optional<std::string>& key) {
 }
 
 // Steps 2-7: the sidecar selects the decoder (strict: R-NS-2, R-META-6..9, R-RAW-2, R-READ-2,
-// R-READ-3; modelled readers: Metaflow's own dispatch, Appendix A.3).
+// R-READ-3; modelled readers: Metaflow's own dispatch, Appendix A.3; pre-CAS Metaflow has none).
 Result<Encoding> select_encoding(const SidecarText& sidecar, Profile profile) {
   if (profile == Profile::strict) return detail::dispatch_strict(sidecar);
+  if (profile == Profile::pre_cas) return detail::dispatch_pre_cas(sidecar);
   return detail::dispatch_python(sidecar, profile);
 }
 

@@ -80,6 +80,11 @@ TEST_CASE("get reads back every encoding under every profile that knows it", "[s
       if (version == 2 && !raw && (p == Profile::legacy || p == Profile::v2_nolz4)) continue;
       INFO("version " << version << " raw " << raw << " profile " << name(p));
       auto got = s.get(info->encode.key, p);
+      if (p == Profile::pre_cas && (version != 1 || raw)) {  // gunzips every blob (spec 11.4)
+        REQUIRE_FALSE(got);
+        CHECK(got.error().code == Errc::unhandled);
+        continue;
+      }
       REQUIRE(got);
       CHECK(*got == payload);
     }
