@@ -59,7 +59,7 @@ std::string outcome(const Result<Decoded>& r, const std::string& key) {
 
 TEST_CASE("pre-cas reads as the Python model's pre-cas reader: bytes and exception class", "[pre-cas][python]") {
   const Bytes content = test::seeded_bytes("text", 700, 3);
-  const std::string key = sha1_hex(content);
+  const std::string key = sha1_hex(content).value();
   EncodeOptions v1, v2;
   v2.version = 2;
   const Bytes member = encode_blob(content, v1)->bytes;
