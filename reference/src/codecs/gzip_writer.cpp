@@ -112,7 +112,9 @@ struct GzipWriter::Impl {
     return failed;
   }
 
-  // Header (RFC 1952 2.3): written before the first data, as Python does in __init__.
+  // Header (RFC 1952 2.3): written before the first data, as Python does in __init__. One
+  // member, CM 8, FLG without reserved bits, XFL and OS as Python writes them (R-W1-1, R-W1-2,
+  // R-W1-4).
   Status header() {
     if (header_done) return {};
     header_done = true;
