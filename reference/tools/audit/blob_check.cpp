@@ -103,30 +103,31 @@ BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
     out.findings.push_back(make(FindingId::unreadable, blob, e.message, e.label()));
     return out;
   };
-  auto sidecar = storage_.read_sidecar(blob.path);
-  if (!sidecar) {
-    if (sidecar.error().code != Errc::meta_invalid) return unreadable(sidecar.error());
+  // Payload and sidecar as one reading: on S3 one GET carries both (no HEAD per blob).
+  auto opened = storage_.open_blob(blob.path);
+  if (!opened) {
+    if (opened.error().code != Errc::meta_invalid) return unreadable(opened.error());
     // Longer than any sidecar (spec 10.2): strict refuses it unread; the payload is not read.
     out.has_sidecar = true;
     out.encoding = "other";
-    out.findings.push_back(make(FindingId::sidecarInvalid, blob, sidecar.error().message, "meta_invalid"));
+    out.findings.push_back(make(FindingId::sidecarInvalid, blob, opened.error().message, "meta_invalid"));
     out.outcomes.assign(std::size(kAllProfiles), ProfileOutcome{});
     return out;
   }
+  const SidecarText* sidecar = &opened->sidecar;
   out.has_sidecar = sidecar->has_value();
-  auto src = storage_.open(blob.path);
-  if (!src) return unreadable(src.error());
+  Source& src = *opened->payload;
 
   reads_.begin(*sidecar, blob.key, max_size_, decode);
   const std::size_t cap = decode ? (blob.info.size < kWholeBlobBytes ? blob.info.size + 1 : kDefaultChunk)
                                  : std::min<std::uint64_t>(blob.info.size + 1, kHeadBytes);
-  auto n = fill(**src, std::span<std::uint8_t>(buf_.data(), std::max<std::size_t>(cap, 1)));
+  auto n = fill(src, std::span<std::uint8_t>(buf_.data(), std::max<std::size_t>(cap, 1)));
   if (!n) return unreadable(n.error());
   const bool whole = *n < std::max<std::size_t>(cap, 1);
   std::uint64_t total = *n;
   reads_.start(ByteView(buf_.data(), *n), whole);
   if (decode && !whole) {
-    if (Status s = stream_rest(**src, total); !s.ok()) return unreadable(s.error());
+    if (Status s = stream_rest(src, total); !s.ok()) return unreadable(s.error());
   }
   reads_.finish();
   if (reads_.needs_replay()) {

@@ -52,7 +52,7 @@ struct ProfileReads::Reading {
   enum class State { idle, deferred, active, done } state = State::idle;
   bool failed = false;  // update() returned the verdict: nothing more to feed
   NullSink sink;
-  std::optional<BlobDecoder> dec;
+  BlobDecoder* dec = nullptr;  // one of ProfileReads::decoders_, reset for this reading
   std::optional<Result<DecodeInfo>> result;
   std::optional<BlobDecoder::Emitted> emitted;
 
@@ -86,6 +86,7 @@ ProfileReads::Reading* ProfileReads::strict_reading() {
 
 void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std::uint64_t max_size, bool decode) {
   readings_.clear();
+  decoders_used_ = 0;
   outcomes_.assign(std::size(kAllProfiles), ProfileOutcome{});
   strict_enc_.reset();
   strict_dispatch_error_.reset();
@@ -134,7 +135,9 @@ void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std
 }
 
 void ProfileReads::activate(Reading& r) {
-  r.dec.emplace(*r.sidecar, r.opts, r.sink);
+  if (decoders_used_ == decoders_.size()) decoders_.push_back(std::make_unique<BlobDecoder>());
+  r.dec = decoders_[decoders_used_++].get();
+  r.dec->reset(*r.sidecar, r.opts, r.sink);
   r.state = Reading::State::active;
   r.update(head_);  // empty during a replay: the caller feeds the whole payload again
 }

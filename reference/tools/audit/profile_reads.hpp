@@ -79,6 +79,11 @@ class ProfileReads {
   Reading* strict_reading();
 
   std::vector<std::unique_ptr<Reading>> readings_;
+  // The decoders of the readings, kept from blob to blob and reset (issue 19: a reset
+  // BlobDecoder keeps its codec contexts, buffers and SHA-1 context; a new one per reading
+  // per blob was most of a small blob's cost). The first `decoders_used_` serve this blob.
+  std::vector<std::unique_ptr<BlobDecoder>> decoders_;
+  std::size_t decoders_used_ = 0;
   std::vector<ProfileOutcome> outcomes_;
   std::optional<Encoding> strict_enc_;
   std::optional<Error> strict_dispatch_error_;
