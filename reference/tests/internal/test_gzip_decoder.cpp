@@ -17,20 +17,14 @@
 #include <zlib.h>
 
 #include "casblob/experimental/gzip.hpp"
+#include "codec_harness.hpp"
 #include "support.hpp"
 
 using namespace casblob;
 
 namespace {
 
-struct Outcome {
-  bool ok = false;
-  Errc code = Errc::ok;
-  Detail detail = Detail::none;
-  std::string message;
-  Bytes out;
-  std::string report;
-};
+using Outcome = test::CodecOutcome;
 
 std::string describe(const GzipReport& r) {
   std::ostringstream s;
@@ -45,35 +39,9 @@ std::string describe(const GzipReport& r) {
   return s.str();
 }
 
-// seed 0: one update() with everything; seed 1: one byte per update(); else random chunks.
+// Whole, a byte at a time (seed 1) or in random chunks; errors checked final.
 Outcome decode(ByteView in, const GzipReadOptions& o, std::uint64_t seed = 0) {
-  MemorySink sink;
-  GzipDecoder d(sink, o);
-  Status s;
-  if (seed == 0) {
-    s = d.update(in);
-    if (s) s = d.finish();
-  } else if (seed == 1) {
-    for (std::size_t i = 0; i < in.size() && s; ++i) s = d.update(in.subspan(i, 1));
-    if (s) s = d.finish();
-  } else {
-    s = test::chunked_feed(d, in, seed);
-  }
-  Outcome r;
-  r.ok = s.ok();
-  r.code = s.code();
-  r.detail = s.error().detail;
-  r.message = s.error().message;
-  r.out = sink.bytes();
-  r.report = describe(d.report());
-  // Errors are final: later calls return the same error.
-  if (!s) {
-    Status again = d.update(as_bytes("x"));
-    CHECK(again.code() == s.code());
-    CHECK(again.error().message == s.error().message);
-    CHECK(d.finish().code() == s.code());
-  }
-  return r;
+  return test::decode_with<GzipDecoder>(in, o, seed, [](const auto& report) { return describe(report); });
 }
 
 // Python's GzipFile(...).read() on each input: ok + bytes, or the exception's name.

@@ -18,6 +18,7 @@
 
 #include "casblob/experimental/gzip.hpp"
 #include "casblob/experimental/lz4_frame.hpp"
+#include "codec_harness.hpp"
 #include "support.hpp"
 #include "codecs/xxhash32.hpp"
 
@@ -32,14 +33,7 @@ using namespace casblob;
 
 namespace {
 
-struct Outcome {
-  bool ok = false;
-  Errc code = Errc::ok;
-  Detail detail = Detail::none;
-  std::string message;
-  Bytes out;
-  std::string report;
-};
+using Outcome = test::CodecOutcome;
 
 std::string describe(const Lz4Report& r) {
   std::ostringstream s;
@@ -58,32 +52,9 @@ std::string describe(const Lz4Report& r) {
   return s.str();
 }
 
-// seed 0: one update(); seed 1: one byte per update(); else random chunks.
+// Whole, a byte at a time (seed 1) or in random chunks; errors checked final.
 Outcome decode(ByteView in, const Lz4ReadOptions& o, std::uint64_t seed = 0) {
-  MemorySink sink;
-  Lz4Decoder d(sink, o);
-  Status s;
-  if (seed == 0) {
-    s = d.update(in);
-    if (s) s = d.finish();
-  } else if (seed == 1) {
-    for (std::size_t i = 0; i < in.size() && s; ++i) s = d.update(in.subspan(i, 1));
-    if (s) s = d.finish();
-  } else {
-    s = test::chunked_feed(d, in, seed);
-  }
-  Outcome r;
-  r.ok = s.ok();
-  r.code = s.code();
-  r.detail = s.error().detail;
-  r.message = s.error().message;
-  r.out = sink.bytes();
-  r.report = describe(d.report());
-  if (!s) {  // errors are final
-    CHECK(d.update(as_bytes("x")).error().message == s.error().message);
-    CHECK(d.finish().error().message == s.error().message);
-  }
-  return r;
+  return test::decode_with<Lz4Decoder>(in, o, seed, [](const auto& report) { return describe(report); });
 }
 
 struct PyResult {
