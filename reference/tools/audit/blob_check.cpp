@@ -113,6 +113,7 @@ BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
     return out;
   }
   out.has_sidecar = sidecar->has_value();
+  out.sidecar = *sidecar;
   auto src = storage_.open(blob.path);
   if (!src) return unreadable(src.error());
 
@@ -142,6 +143,7 @@ BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
   // rawTransfer looks at the first bytes only: they are in the buffer when the blob was read
   // whole or at --level metadata.
   classify(blob, *sidecar, out, ByteView(buf_.data(), std::min<std::uint64_t>(*n, kHeadBytes)), decode);
+  out.proven_as = reads_.proven_as();
   out.outcomes = reads_.take_outcomes();
   return out;
 }
