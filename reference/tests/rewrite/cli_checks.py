@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""casblob migrate (and repair) through the CLI, on stores fixtures/stores/storegen.py writes
+(ctest "rewrite: ..." entries; reference/tests/CMakeLists.txt).
+
+  cli_checks.py --casblob BIN CHECK     CHECK: rollout dryrun damaged raw resume docs
+  cli_checks.py --casblob BIN docs --write   rewrite the generated tables in the spec and README
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+from store_checks import (REPO, audit, blob_paths, check, encodings, finish, model_reads, no_wrong_bytes, readers, run,
+                          snapshot, storegen, temp_files)
+
+
+def migrate(casblob, root, tmp, *args, journal=None, expect=None, env=None):
+    journal = journal or tempfile.mktemp(suffix=".jsonl", dir=tmp)
+    p = run(casblob, "migrate", "--journal", journal, "--json", journal + ".summary.json", *args, root, env=env, expect=expect)
+    summary = json.load(open(journal + ".summary.json")) if os.path.exists(journal + ".summary.json") else None
+    return summary, p, journal
+
+
+def all_right_under(root, profile, what):
+    bad = {p: o[profile] for p, o in model_reads(root).items() if o[profile]["outcome"] != "ok"}
+    check(not bad, f"{what}: {len(bad)} blobs do not read right under the model's {profile}: {list(bad.items())[:2]}")
+
+
+def check_rollout(casblob, tmp):
+    """v1 -> v2 -> v1 of a generated store (v1, v2 and raw blobs, small and streamed): after the
+    rollout every encoded blob is v2 and reads right under v2; after the rollback every key reads
+    right under legacy again; a second run of either changes nothing."""
+    root = os.path.join(tmp, "store")
+    storegen(root, "--blobs", "150", "--seed", "5", "--v2-fraction", "0.3", "--large", "2", "--large-size", "3000000")
+    total = len(blob_paths(root))
+    before = encodings(audit(casblob, root)[0])
+    raw = before.get("raw", 0)
+    check(before.get("v1", 0) > 0 and before.get("v2", 0) > 0 and raw > 0, f"the store has v1, v2 and raw blobs: {before}")
+
+    s, _, _ = migrate(casblob, root, tmp, "--to", "2", "--apply", "--jobs", "2", expect=0)
+    check(s["outcomes"].get("rewritten", 0) == before["v1"], f"rollout rewrote the {before['v1']} v1 blobs: {s['outcomes']}")
+    check(s["outcomes"].get("skipped_raw", 0) == raw, f"raw blobs are left without --include-raw: {s['outcomes']}")
+    check("cannot read" in s["statement"] and "legacy" in s["statement"], f"the rollout names who cannot read: {s['statement']}")
+    check(any(l["profile"] == "legacy" and l["blobs"] == total - raw for l in s["cannot_read"]),
+          f"legacy cannot read the {total - raw} v2 blobs: {s['cannot_read']}")
+    after = audit(casblob, root)[0]
+    check(encodings(after) == {"v2": total - raw, "raw": raw}, f"after the rollout: {encodings(after)}")
+    check(readers(after)["strict"]["right"] == total, "every blob reads right under strict after the rollout")
+    all_right_under(root, "v2", "after the rollout")
+    check(not temp_files(root), "no temporary file left")
+
+    snap = snapshot(root)
+    s, _, _ = migrate(casblob, root, tmp, "--to", "2", "--apply", expect=0)
+    check(set(s["outcomes"]) <= {"in_target", "skipped_raw"}, f"a second rollout finds everything in the target: {s['outcomes']}")
+    check(snapshot(root) == snap, "a second rollout writes nothing (bytes, mtimes, names)")
+
+    s, _, _ = migrate(casblob, root, tmp, "--to", "1", "--apply", "--jobs", "2", expect=0)
+    check(s["outcomes"].get("rewritten", 0) == total - raw, f"the rollback rewrote every v2 blob: {s['outcomes']}")
+    check("every reader profile reads them" in s["statement"], f"after the rollback every profile reads: {s['statement']}")
+    after = audit(casblob, root)[0]
+    check(encodings(after) == {"v1": total - raw, "raw": raw}, f"after the rollback: {encodings(after)}")
+    all_right_under(root, "legacy", "after the rollback")
+    check(readers(after)["legacy"]["right"] == total, "every key reads right under legacy (C++ profile) after the rollback")
+    no_wrong_bytes(casblob, root, "after the rollback")
+
+
+def check_dryrun(casblob, tmp):
+    """Without --apply nothing in ROOT changes, and the plan says what --apply would do."""
+    root = os.path.join(tmp, "store")
+    storegen(root, "--blobs", "60", "--seed", "6", "--v2-fraction", "0.5")
+    snap = snapshot(root)
+    s, _, journal = migrate(casblob, root, tmp, "--to", "2", expect=0)
+    check(snapshot(root) == snap, "a dry run changes no byte, mtime or name in ROOT")
+    check(not s["apply"] and s["outcomes"].get("rewritten", 0) > 0, f"the plan has rewrites: {s['outcomes']}")
+    lines = [json.loads(l) for l in open(journal)]
+    check(lines[0]["type"] == "begin" and not lines[0]["apply"], "the plan's journal begins with apply false")
+    planned = [l for l in lines if l["type"] == "blob" and l["outcome"] == "rewritten"]
+    check(planned and all(l["steps"] == ["payload", "sidecar"] for l in planned), "v1 -> v2 plans payload then sidecar")
+    p = run(casblob, "migrate", "--to", "2", "--journal", journal, root, expect=2)
+    check("exists" in p.stderr, "an existing journal without --resume is refused")
+
+
+def check_damaged(casblob, tmp):
+    """Damaged blobs (nothing proves them) are reported and skipped, byte-identical; a lost
+    sidecar on a v2 payload that the key proves is finished (the state a crash leaves)."""
+    root = os.path.join(tmp, "store")
+    storegen(root, "--blobs", "60", "--seed", "7", "--damage", "corrupt_truncated", "--damage", "key_mismatch",
+             "--damage", "zero_length", "--damage", "sidecar_missing_v2", "--manifest", root + ".json")
+    damage = json.load(open(root + ".json"))["damage"]
+    snap = snapshot(root)
+    wrong = lambda: {(p, prof) for p, o in model_reads(root).items() for prof, r in o.items() if r["outcome"] == "wrong_bytes"}
+    wrong_before = wrong()
+    check(wrong_before, "the damage includes blobs released readers misread (key_mismatch, zero_length)")
+    s, _, _ = migrate(casblob, root, tmp, "--to", "2", "--apply", expect=1)
+    left = {l["path"] for l in s["left"] if l["outcome"] == "damaged"}
+    for d in damage:
+        if d["kind"] in ("corrupt_truncated", "key_mismatch", "zero_length"):
+            check(d["path"] in left, f"{d['kind']} is reported as damaged")
+            check(snapshot(root).get(d["path"]) == snap.get(d["path"]), f"{d['kind']}: its payload is untouched")
+            check(snapshot(root).get(d["path"] + "_meta") == snap.get(d["path"] + "_meta"), f"{d['kind']}: its sidecar is untouched")
+    check(s["finished_interrupted"] >= 1, "the v2 payload without sidecar was proven and given its sidecar")
+    check(wrong() <= wrong_before, "the migrate made no blob read wrong that did not before")
+
+
+def check_raw(casblob, tmp):
+    """raw -> v2 -> raw with --include-raw and --to raw, through the fence; contents that are
+    themselves gzip (code packages are tarballs) stay right under every profile."""
+    root = os.path.join(tmp, "store")
+    storegen(root, "--blobs", "40", "--seed", "8", "--damage", "raw_transfer")
+    raw = encodings(audit(casblob, root)[0]).get("raw", 0)
+    check(raw >= 2, f"the store has raw blobs: {raw}")
+    s, _, journal = migrate(casblob, root, tmp, "--to", "2", "--include-raw", "--apply", expect=0)
+    fenced = [json.loads(l) for l in open(journal)]
+    fenced = [l for l in fenced if l["type"] == "blob" and l.get("from") == "raw"]
+    check(len(fenced) == raw and all(l["steps"] == ["fence sidecar", "payload", "sidecar"] for l in fenced),
+          "raw -> v2 goes through the fence")
+    total = len(blob_paths(root))
+    check(encodings(audit(casblob, root)[0]) == {"v2": total}, "every blob is v2")
+    s, _, _ = migrate(casblob, root, tmp, "--to", "raw", "--apply", expect=0)
+    after = audit(casblob, root)[0]
+    check(encodings(after) == {"raw": total}, f"every blob is raw: {encodings(after)}")
+    check(readers(after)["legacy"]["right"] == total, "every raw blob reads right under legacy")
+    no_wrong_bytes(casblob, root, "after raw -> v2 -> raw")
+    s, _, _ = migrate(casblob, root, tmp, "--to", "1", "--include-raw", "--apply", expect=0)
+    all_right_under(root, "legacy", "after raw -> v1")
+    s, _, _ = migrate(casblob, root, tmp, "--to", "2", "--content-checksum", "--apply", expect=0)
+    s2, _, _ = migrate(casblob, root, tmp, "--to", "2", "--content-checksum", "--apply", expect=0)
+    check(set(s2["outcomes"]) == {"in_target"}, f"v2 with content checksum is idempotent: {s2['outcomes']}")
+
+
+def check_resume(casblob, tmp):
+    """A run killed part way (CASBLOB_FAILPOINT) leaves a journal; --resume skips what it says is
+    done and finishes; --resume with another target is refused."""
+    root = os.path.join(tmp, "store")
+    storegen(root, "--blobs", "80", "--seed", "9", "--v2-fraction", "0")
+    env = dict(os.environ, CASBLOB_FAILPOINT="rename:40")
+    _, p, journal = migrate(casblob, root, tmp, "--to", "2", "--apply", env=env)
+    check(p.returncode == -9, f"the failpoint killed the run (SIGKILL): {p.returncode}")
+    no_wrong_bytes(casblob, root, "after the kill")
+    p = run(casblob, "migrate", "--to", "1", "--resume", "--journal", journal, root, expect=2)
+    check("not of this run" in p.stderr, "--resume of another target is refused")
+    s, _, _ = migrate(casblob, root, tmp, "--to", "2", "--apply", "--resume", journal=journal, expect=0)
+    check(s["resumed_from_journal"] >= 10, f"--resume skipped the blobs the journal records: {s['resumed_from_journal']}")
+    total = len(blob_paths(root))
+    check(encodings(audit(casblob, root)[0]).get("v2") == total - encodings(audit(casblob, root)[0]).get("raw", 0),
+          "every encoded blob is v2 after the resumed run")
+    all_right_under(root, "v2", "after --resume")
+
+
+def generated_blocks():
+    return {
+        os.path.join(REPO, "spec", "cas-blob-format.md"): {"rewrite-transitions": ["migrate", "--list-transitions"]},
+        os.path.join(REPO, "reference", "tools", "rewrite", "README.md"): {
+            "rewrite-exit-codes": ["migrate", "--list-exit-codes"],
+            "rewrite-transitions": ["migrate", "--list-transitions"]},
+    }
+
+
+def check_docs(casblob, tmp, write=False):
+    """The spec's transition table and the README's tables are the CLI's output."""
+    for path, blocks in generated_blocks().items():
+        text = open(path).read()
+        for name, args in blocks.items():
+            begin = f"<!-- BEGIN GENERATED: {name} -->\n"
+            end = "<!-- END GENERATED -->"
+            if not check(begin in text, f"{os.path.relpath(path, REPO)} has the block {name}"):
+                continue
+            want = run(casblob, *args, expect=0).stdout
+            i = text.index(begin) + len(begin)
+            j = text.index(end, i)
+            if write:
+                text = text[:i] + want + text[j:]
+            else:
+                check(text[i:j] == want, f"{os.path.relpath(path, REPO)}: block {name} is not `casblob {' '.join(args)}` "
+                      "(cli_checks.py --casblob BIN docs --write)")
+        if write:
+            open(path, "w").write(text)
+
+
+CHECKS = {"rollout": check_rollout, "dryrun": check_dryrun, "damaged": check_damaged, "raw": check_raw,
+          "resume": check_resume, "docs": check_docs}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--casblob", required=True)
+    ap.add_argument("check", choices=sorted(CHECKS))
+    ap.add_argument("--write", action="store_true")
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="casblob-rewrite-")
+    try:
+        if a.check == "docs":
+            check_docs(a.casblob, tmp, a.write)
+        else:
+            CHECKS[a.check](a.casblob, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return finish(a.check)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
