@@ -59,7 +59,8 @@ Result<MigrateReport> run_migrate(Storage& storage, const MigrateOptions& opts) 
     if (opts.journal.empty()) return Error(Errc::usage, "--resume needs the journal of the run to continue (--journal)");
     auto st = read_journal(opts.journal);
     if (!st) return Error(Errc::usage, "--resume: " + st.error().message);
-    if (st->command != opts.command || st->target != rep.target || st->root != rep.root)
+    // A journal without its begin line is one a kill cut before it wrote anything: nothing done.
+    if (!st->command.empty() && (st->command != opts.command || st->target != rep.target || st->root != rep.root))
       return Error(Errc::usage, "--resume: " + opts.journal + " is the journal of `" + st->command + " --to " + st->target +
                                     "` on " + st->root + ", not of this run");
     done = std::move(*st);
