@@ -95,7 +95,7 @@ BlobRewrite BlobRewriter::rewrite(const audit::BlobRef& blob, const RewritePolic
   }
   out.from = from;
 
-  Target target = policy.target;
+  Target target = policy.keep_form ? Target{from == Form::nosidecar ? Form::v1 : from} : policy.target;
   if (from == Form::raw && target.form != Form::raw && !policy.include_raw) {
     if (!out.resumed) {
       out.outcome = BlobOutcome::skipped_raw;
@@ -116,7 +116,9 @@ BlobRewrite BlobRewriter::rewrite(const audit::BlobRef& blob, const RewritePolic
   // A sidecar strict reads right as the target's form stays (extra members, raw of version 2);
   // no sidecar on a gzip payload is v1 for migrate (every reader reads it so).
   const bool nosidecar_ok = from == Form::nosidecar && target.form == Form::v1 && policy.nosidecar_is_v1;
-  const bool sidecar_changes = !strict_right || (from != target.form && !nosidecar_ok);
+  // A salvaged blob keeps a sidecar that already is its form's canonical one.
+  const bool sidecar_changes = salvage ? r.sidecar != canonical_sidecar(target.form)
+                                       : !strict_right || (from != target.form && !nosidecar_ok);
   out.steps = plan_steps(payload_changes, sidecar_changes, from == Form::raw || target.form == Form::raw);
   if (out.steps.empty()) {
     out.outcome = BlobOutcome::in_target;
@@ -124,9 +126,10 @@ BlobRewrite BlobRewriter::rewrite(const audit::BlobRef& blob, const RewritePolic
   }
   out.outcome = BlobOutcome::rewritten;
   if (!apply) return out;
-  if (Status s = perform(blob, RewritePolicy{target, policy.include_raw, policy.nosidecar_is_v1, policy.any_proof,
-                                             salvage, policy.reencode, policy.max_size},
-                         from, read_as, out);
+  RewritePolicy effective = policy;
+  effective.target = target;
+  effective.salvage = salvage;
+  if (Status s = perform(blob, effective, from, read_as, out);
       !s.ok()) {
     out.outcome = s.error().code == Errc::not_found ? BlobOutcome::vanished : BlobOutcome::failed;
     out.message = s.error().message;

@@ -32,6 +32,7 @@ struct RewritePolicy {
   bool any_proof = false;
   bool salvage = false;          // rewrite badChecksumContentOk blobs from their emitted content
   bool reencode = false;         // rewrite the payload even when its form is the target's
+  bool keep_form = false;        // the target is the form the blob is proven to be (repair)
   std::uint64_t max_size = kDefaultMaxSize;
 };
 
