@@ -44,7 +44,7 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
     r("R-MIG-1", "", [MIG_STATES, MIG_MODEL, "rewrite: SIGKILL at random moments of migrate --apply"])
     r("R-MIG-2", "n_sidecar_version_zero", ["rewrite/the fence sidecar makes every CAS-era profile fail cleanly without reading the payload (R-MIG-2)", "rewrite/the rule rejects the orders the plan avoids: raw <-> encoded without the fence gives legacy wrong bytes"])
     r("R-MIG-3", "n_mismatch_v1_sidecar_on_lz4_payload n_mismatch_v2_sidecar_on_gzip_payload", [MIG_STATES, "rewrite: every write, fsync and rename of a migrate (failpoint sweep)"])
-    r("R-MIG-4", "", ["rewrite: damaged blobs are reported and skipped, byte-identical", "rewrite: v1 -> v2 -> v1 of a generated store"])
+    r("R-MIG-4", "", ["rewrite: damaged blobs are reported and skipped, byte-identical", "rewrite: v1 -> v2 -> v1 of a generated store", "rewrite: every repair fixes exactly its object and audit then finds nothing of it"])
     r("R-MIG-5", "", ["rewrite: a killed run resumes from its journal"])
     r("R-KEY-5", "n_key_mismatch_v1 n_key_mismatch_v2 n_key_mismatch_raw n_key_mismatch_no_sidecar n_key_mismatch_one_bit_v2 n_bitflip_lz4_default_literal n_bitflip_lz4_default_match_offset n_mismatch_no_sidecar_on_raw_gzip_content")
     r("R-KEY-6", "n_key_mismatch_v1 n_bitflip_lz4_default_literal n_mismatch_raw_sidecar_on_gzip_payload n_empty_file_v1_sidecar")
