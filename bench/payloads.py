@@ -5,7 +5,9 @@ Every payload is what Metaflow stores for an artifact: ``pickle.dumps(obj, proto
 (Metaflow's TaskDataStore pickles every artifact with protocol 4). They mirror the case study
 of Metaflow PR #3090:
 
+  empty          an empty artifact (0 B): the per-blob cost alone
   small_dict     a pickled dict of hyper-parameters              ~233 B
+  small_4k       a pickled list of 453 floats                    ~4 KiB
   metrics_dict   a pickled dict of per-step metric lists         ~52 KB
   float64_800k   numpy float64, 100 000 values (smooth random walk, like weights/measurements)
   float64_8m     numpy float64, 1 000 000 values
@@ -34,7 +36,11 @@ CASE_STUDY = {
     "random_5m": {"label": "5 MB random", "gzip_ms": 118.0, "lz4_ms": 9.65},
 }
 
-ORDER = ["small_dict", "metrics_dict", "float64_800k", "float64_8m", "random_5m", "text_1m"]
+ORDER = ["empty", "small_dict", "small_4k", "metrics_dict", "float64_800k", "float64_8m", "random_5m", "text_1m"]
+
+
+def empty():
+    return b""
 
 
 def small_dict():
@@ -52,6 +58,11 @@ def small_dict():
         "dataset": "s3://bucket/train.parquet",
     }
     return pickle.dumps(obj, protocol=PROTOCOL)
+
+
+def small_4k():
+    rnd = random.Random(4)
+    return pickle.dumps([rnd.random() for _ in range(453)], protocol=PROTOCOL)
 
 
 def metrics_dict():

@@ -16,8 +16,8 @@ SERIES = [  # (encoding, path, label, colour)
 
 def chart(res):
     rows = {(r["payload"], r["op"], r["encoding"]): r for r in res["rows"]}
-    payloads = [p["name"] for p in res["payloads"]]
-    floors = {m["payload"]: m["mb_s"] for m in res.get("memcpy", [])}
+    payloads = [p["name"] for p in res["payloads"] if p["size"] > 0]  # 0 B has no throughput
+    floors = {m["payload"]: m["mb_s"] for m in res.get("memcpy", []) if m["mb_s"] > 0}
     values = [r[k] for r in res["rows"] for k in ("python_mb_s", "casblob_mb_s", "ceiling_mb_s") if r[k] > 0]
     values += list(floors.values())
     lo = 10 ** math.floor(math.log10(min(values)))

@@ -4,16 +4,21 @@
 // Input layout (trailer read from the end, FuzzedDataProvider style):
 //   [key bytes (20, mode 2 only)][sidecar (len bytes)][payload ...]
 //   ... [mutations (mode 3)][encode options (mode 3)][sidecar len u16][chunk seed u32][flags u8]
-// flags: bits 0-1 profile (legacy, v2, v2-nolz4, strict); bit 2 sidecar present;
+// flags: bits 0-1 profile (legacy, v2, v2-nolz4, strict; pre-cas is read on every input as
+//        well, below); bit 2 sidecar present;
 //        bits 3-4 key mode: 0 none, 1 SHA-1 of the payload, 2 20 input bytes as hex (random),
 //                           3 self-encoded: the payload is CONTENT that the harness encodes
 //                             (v1/v2/raw, input-chosen options), then mutates; key = true key;
 //        bits 5-7 strict output limit: 0 default (4 GiB), else one of 0, 1, 16, 255, 4 Ki, 64 Ki, 1 Mi.
-// Asserts: no crash/UB; same result through a short-read Source as from memory; on ok the
+// Asserts: no crash/UB; same result from memory, through a short-read Source (pull), pushed in
+// input-chosen chunks into a BlobDecoder reused from input to input, and through the reuse
+// overload (kept decoder and output, decoded in place); on ok the
 // bytes hash to info.sha1 and have info.decoded_size bytes; strict: size within the limit,
 // never ok with SHA-1 != key, never `unhandled`; non-strict profiles never report strict-only
 // errors; strict-accepted gzip/raw blobs read the same under legacy and v2; an unmutated
-// self-encoded blob decodes (strict, and v2 for v1/v2) to its content.
+// self-encoded blob decodes (strict, and v2 for v1/v2) to its content; pre-cas gives the same
+// result in memory and streamed (the same Python exception class too), fails only with
+// `unhandled` (or io_error), and returns what legacy returns for the payload without sidecar.
 #include "fuzz_common.hpp"
 
 using namespace casblob;
@@ -21,6 +26,38 @@ using namespace casblob;
 namespace {
 
 constexpr std::uint64_t kLimits[8] = {kDefaultMaxSize, 0, 1, 16, 255, 4096, 65536, 1u << 20};
+// Fixed here, not kAllProfiles' order: a corpus input keeps its profile when profiles are added.
+constexpr Profile kFlagProfiles[4] = {Profile::legacy, Profile::v2, Profile::v2_nolz4, Profile::strict};
+
+std::string exception_class(const Error& e) { return e.message.substr(0, e.message.find(':')); }
+
+// Profile pre-cas gunzips every payload and lets Python's exceptions escape (spec 7).
+void check_pre_cas(const Bytes& payload, const SidecarText& sidecar, std::uint32_t seed) {
+  ReadOptions ro;
+  ro.profile = Profile::pre_cas;
+  ro.chunk = 1 + (seed >> 20) % 4096;
+  auto mem = decode_blob(ByteView(payload), sidecar, ro);
+  fuzz::ChunkedSource src(ByteView(payload), seed);
+  MemorySink sink;
+  auto streamed = decode_blob(src, sidecar, ro, sink);
+  FUZZ_ASSERT_MSG(fuzz::same_error(mem.status(), streamed.status()),
+                  "pre-cas: memory " + fuzz::label(mem.status()) + " vs streaming " + fuzz::label(streamed.status()));
+  ReadOptions lo;
+  lo.profile = Profile::legacy;
+  auto legacy = decode_blob(ByteView(payload), std::nullopt, lo);
+  if (!mem.ok()) {
+    const Error& e = mem.error();
+    fuzz::check_error_shape(e);
+    FUZZ_ASSERT_MSG(e.code == Errc::unhandled || e.code == Errc::io_error, "pre-cas: " + e.label());
+    FUZZ_ASSERT_MSG(exception_class(e) == exception_class(streamed.error()),
+                    "pre-cas: memory " + e.message + " vs streaming " + streamed.error().message);
+    FUZZ_ASSERT_MSG(!legacy.ok(), "pre-cas fails where legacy without sidecar reads: " + e.message);
+    return;
+  }
+  FUZZ_ASSERT(mem->bytes == sink.bytes());
+  FUZZ_ASSERT_MSG(legacy.ok() && legacy->bytes == mem->bytes, "pre-cas reads, legacy without sidecar " +
+                                                                  fuzz::label(legacy.status()));
+}
 
 struct SelfEncoded {
   bool ok = false;
@@ -69,7 +106,7 @@ void mutate(Bytes& blob, FuzzedDataProvider& fdp, unsigned count) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider fdp(data, size);
   const auto flags = fdp.ConsumeIntegral<std::uint8_t>();
-  const Profile profile = kAllProfiles[flags & 3];
+  const Profile profile = kFlagProfiles[flags & 3];
   const bool has_sidecar = flags & 4;
   const int key_mode = (flags >> 3) & 3;
   const bool strict = profile == Profile::strict;
@@ -103,7 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (key_mode == 2) key = to_hex(ByteView(fdp.ConsumeBytes<std::uint8_t>(20)));
     if (has_sidecar) sidecar = fdp.ConsumeBytesAsString(sidecar_len);
     payload = fdp.ConsumeRemainingBytes<std::uint8_t>();
-    if (key_mode == 1) key = sha1_hex(ByteView(payload));
+    if (key_mode == 1) key = sha1_hex(ByteView(payload)).value();
     if (key_mode == 1 || (key_mode == 2 && key.size() == 40)) ro.key = key;
   }
 
@@ -115,8 +152,42 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   MemorySink sink2;
   auto r2 = decode_blob(src, sidecar, ro2, sink2);
 
+  // The push decoder (BlobDecoder, issue 11) fed in input-chosen chunks, reset from the
+  // previous input; and the reuse overload (a kept decoder, a kept output written in place).
+  static BlobDecoder push_decoder, reused_decoder;
+  static MemorySink push_sink;
+  static Bytes reused_out;
+  push_sink.bytes().clear();
+  push_decoder.reset(sidecar, ro, push_sink);
+  Status pushed_status;
+  if (push_decoder.encoding()) {
+    fuzz::Chunker chunks(seed ^ 0x9e3779b9u);
+    for (std::size_t pos = 0; pos < payload.size() && pushed_status.ok();) {
+      const std::size_t n = chunks.next(payload.size() - pos);
+      pushed_status = push_decoder.update(ByteView(payload).subspan(pos, n));
+      pos += n;
+    }
+  }
+  auto r3 = pushed_status.ok() ? push_decoder.finish() : Result<DecodeInfo>(pushed_status.error());
+  auto r4 = decode_blob(reused_decoder, ByteView(payload), sidecar, ro, reused_out);
+
   FUZZ_ASSERT_MSG(fuzz::same_error(r1.status(), r2.status()),
                   "memory " + fuzz::label(r1.status()) + " vs streaming " + fuzz::label(r2.status()));
+  FUZZ_ASSERT_MSG(fuzz::same_error(r1.status(), r3.status()),
+                  "memory " + fuzz::label(r1.status()) + " vs push " + fuzz::label(r3.status()));
+  FUZZ_ASSERT_MSG(fuzz::same_error(r1.status(), r4.status()),
+                  "memory " + fuzz::label(r1.status()) + " vs reused " + fuzz::label(r4.status()));
+  if (r1.ok()) {
+    for (const DecodeInfo* other : {&r3.value(), &r4.value()}) {
+      FUZZ_ASSERT(other->sha1 == r1->info.sha1 && other->encoding == r1->info.encoding);
+      FUZZ_ASSERT(other->decoded_size == r1->info.decoded_size && other->stored_size == r1->info.stored_size);
+      FUZZ_ASSERT(other->key_checked == r1->info.key_checked && other->notes == r1->info.notes);
+    }
+    FUZZ_ASSERT_MSG(push_sink.bytes() == r1->bytes, "push decoder: other bytes");
+    FUZZ_ASSERT_MSG(reused_out == r1->bytes, "reused decoder: other bytes");
+  } else {
+    FUZZ_ASSERT_MSG(reused_out.empty(), "reused output not emptied on error");
+  }
   if (!r1.ok()) {
     const Error& e = r1.error();
     fuzz::check_error_shape(e);
@@ -130,13 +201,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Bytes& out = r1->bytes;
     FUZZ_ASSERT(out == sink2.bytes());
     FUZZ_ASSERT(info.decoded_size == out.size());
-    FUZZ_ASSERT(info.sha1 == sha1_hex(ByteView(out)));
+    FUZZ_ASSERT(info.sha1 == sha1_hex(ByteView(out)).value());
     FUZZ_ASSERT(info.sha1 == r2->sha1 && info.encoding == r2->encoding && info.decoded_size == r2->decoded_size);
     FUZZ_ASSERT_MSG(info.stored_size == payload.size(), "ok without reading the whole blob");
     FUZZ_ASSERT(info.key_checked == (strict && ro.key.has_value()));
     if (strict) {
       FUZZ_ASSERT_MSG(info.decoded_size <= ro.max_size, "strict output beyond the limit");
-      if (ro.key) FUZZ_ASSERT_MSG(sha1_hex(ByteView(out)) == *ro.key, "strict ok with bytes whose SHA-1 != key");
+      if (ro.key) FUZZ_ASSERT_MSG(sha1_hex(ByteView(out)).value() == *ro.key, "strict ok with bytes whose SHA-1 != key");
       // Strict is stricter, never different: what it accepts as gzip or raw, released
       // Metaflow (legacy, v2) returns with the same bytes. (Not lz4: python-lz4 reads only
       // the first frame, where strict concatenates frames and skips skippable ones.)
@@ -152,6 +223,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
   }
+
+  check_pre_cas(payload, sidecar, seed);
 
   // An unmutated blob the harness wrote itself must read back.
   if (self.ok && self.mutations == 0 && ro.max_size >= self.content.size()) {

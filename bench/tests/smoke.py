@@ -9,7 +9,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 ENCODINGS = {"v1", "v2", "v2-cc", "raw"}
-PAYLOADS = ["small_dict", "metrics_dict", "float64_800k", "float64_8m", "random_5m", "text_1m"]
+PAYLOADS = ["empty", "small_dict", "small_4k", "metrics_dict", "float64_800k", "float64_8m", "random_5m", "text_1m"]
+NO_CASE_STUDY = {"empty", "small_4k", "text_1m"}
 ROW_KEYS = {"payload": str, "size": int, "op": str, "encoding": str, "casblob_mb_s": (int, float),
             "ceiling_mb_s": (int, float), "ratio": (int, float), "python_mb_s": (int, float)}
 
@@ -48,10 +49,12 @@ def main():
             fail(f"op {row['op']!r}")
         if row["encoding"] not in ENCODINGS:
             fail(f"encoding {row['encoding']!r}")
-        if min(row["casblob_mb_s"], row["ceiling_mb_s"], row["python_mb_s"]) <= 0:
+        if row["size"] > 0 and min(row["casblob_mb_s"], row["ceiling_mb_s"], row["python_mb_s"]) <= 0:
             fail(f"non-positive throughput in {row}")
-        if abs(row["ratio"] - row["casblob_mb_s"] / row["ceiling_mb_s"]) > 0.01 * row["ratio"] + 0.002:
-            fail(f"ratio != casblob / ceiling in {row}")
+        if abs(row["ratio"] - row["ceiling_ms"] / row["casblob_ms"]) > 0.01 * row["ratio"] + 0.002:
+            fail(f"ratio != ceiling time / casblob time in {row}")
+        if row["ceiling_form"] not in ("whole", "pieces"):
+            fail(f"ceiling form {row['ceiling_form']!r}")
         seen.add((row["payload"], row["op"], row["encoding"]))
     want = {(p, op, e) for p in PAYLOADS for op in ("save", "load") for e in ENCODINGS}
     if seen != want or len(rows) != len(want):
@@ -59,6 +62,14 @@ def main():
     sizes = {p["name"]: p["size"] for p in res["payloads"]}
     if any(row["size"] != sizes[row["payload"]] for row in rows):
         fail("row size differs from the payload size")
+
+    small = {(r["payload"], r["op"], r["encoding"]) for r in res.get("overhead", [])}
+    want_small = {(p, op, e) for p in PAYLOADS if sizes[p] <= 4096 for op in ("save", "load") for e in ENCODINGS}
+    if small != want_small:
+        fail(f"per-blob rows differ: missing {sorted(want_small - small)[:5]}")
+    if {(r["payload"], r["engine"]) for r in res.get("engines", [])} != {(p, e) for p in PAYLOADS
+                                                                          for e in ("v1", "v1-isal1", "v1-libdeflate3")}:
+        fail("engine rows")
 
     par = res.get("parallel")
     if not isinstance(par, list) or not par:
@@ -73,7 +84,7 @@ def main():
         for path in ("python", "casblob", "ceiling"):
             if not all(s[path][k] > 0 for k in ("gzip_ms", "lz4_ms", "speedup")):
                 fail(f"summary {s['payload']} {path}")
-    if {s["payload"] for s in res["summary"] if "case_study" in s} != set(PAYLOADS) - {"text_1m"}:
+    if {s["payload"] for s in res["summary"] if "case_study" in s} != set(PAYLOADS) - NO_CASE_STUDY:
         fail("case study rows")
     for k in ("cpu_model", "cpus"):
         if k not in res["machine"]:

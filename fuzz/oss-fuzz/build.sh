@@ -3,32 +3,36 @@
 #   $CXX $CXXFLAGS (sanitizer + -fsanitize=fuzzer-no-link), $LIB_FUZZING_ENGINE (link flag or
 #   library), $OUT (binaries, seed corpora, dictionaries), $WORK (objects), $SRC (checkouts).
 # Produces $OUT/<harness>, $OUT/<harness>_seed_corpus.zip, $OUT/<harness>.dict.
-# Needs: zlib, liblz4 (>= 1.9) and OpenSSL 3 headers/libs (static ones are preferred, so the
+# Needs: cmake, zlib, liblz4 (>= 1.9), OpenSSL 3, ISA-L and libdeflate headers/libs (static ones are preferred, so the
 # binaries run on the base-runner image), nlohmann-json headers.
 REPO="${CASBLOB_SRC:-$SRC/casblob}"
 [ -d "$REPO/reference" ] || REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 JOBS="${JOBS:-$(nproc)}"
-OBJ="$WORK/casblob-obj"
-mkdir -p "$OBJ" "$OUT"
+BUILD="$WORK/casblob-build"
 
-FLAGS="$CXXFLAGS -std=c++20 -DCASBLOB_WITH_LZ4=1 -I$REPO/reference/include -I$REPO/reference/src -I$REPO/fuzz"
+# The library through its own CMake list (reference/CMakeLists.txt is the one list of its sources
+# and options), with the fuzzing compiler and flags; no S3 backend (no network in a fuzzer), no
+# CLI, tests, benchmarks or install rules.
+cmake -S "$REPO" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+  -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" -DCMAKE_CXX_FLAGS_RELEASE="" \
+  -DBUILD_SHARED_LIBS=OFF -DCASBLOB_WITH_LZ4=ON -DCASBLOB_WITH_S3=OFF -DCASBLOB_BUILD_CLI=OFF \
+  -DCASBLOB_BUILD_TESTS=OFF -DCASBLOB_BUILD_FUZZERS=OFF -DCASBLOB_BUILD_BENCH=OFF -DCASBLOB_INSTALL=OFF
+cmake --build "$BUILD" --target casblob -j "$JOBS"
+LIBCASBLOB="$BUILD/reference/libcasblob.a"
 
-# The library, without the lz4-unavailable stub.
-ls "$REPO"/reference/src/*.cpp | grep -v '/lz4_unavailable\.cpp$' |
-  xargs -P "$JOBS" -I{} sh -c 'o="$1/$(basename "$2" .cpp).o"; '"$CXX $FLAGS"' -c "$2" -o "$o"' _ "$OBJ" {}
-rm -f "$WORK/libcasblob.a"
-ar rcs "$WORK/libcasblob.a" "$OBJ"/*.o
+FLAGS="$CXXFLAGS -std=c++20 -DCASBLOB_WITH_LZ4=1 -I$REPO/reference/include -I$BUILD/reference/include -I$REPO/reference/src -I$REPO/fuzz"
 
 # Third-party libraries: static archives when installed.
 LIBS=""
-for l in z lz4 crypto; do
+for l in z lz4 crypto isal deflate; do
   a=$(ls /usr/lib/*/lib$l.a /usr/lib/lib$l.a /usr/local/lib/lib$l.a 2>/dev/null | head -1 || true)
   if [ -n "$a" ]; then LIBS="$LIBS $a"; else LIBS="$LIBS -l$l"; fi
 done
 
 HARNESSES="decode_blob_fuzzer gzip_reader_fuzzer lz4_reader_fuzzer meta_parser_fuzzer roundtrip_fuzzer differential_fuzzer"
 for h in $HARNESSES; do echo "$h"; done |
-  xargs -P "$JOBS" -I{} sh -c "$CXX $FLAGS \"$REPO/fuzz/{}.cpp\" -o \"$OUT/{}\" $LIB_FUZZING_ENGINE \"$WORK/libcasblob.a\" $LIBS -ldl -lpthread"
+  xargs -P "$JOBS" -I{} sh -c "$CXX $FLAGS \"$REPO/fuzz/{}.cpp\" -o \"$OUT/{}\" $LIB_FUZZING_ENGINE \"$LIBCASBLOB\" $LIBS -ldl -lpthread"
 
 # Seed corpora (committed seeds + regression inputs) and dictionaries.
 for h in $HARNESSES; do

@@ -5,7 +5,8 @@
 * ``payloads``, ``producers``, ``case``: deterministic payloads, the real writers, the case record;
 * ``groups``: one module per fixture group; ``build``, ``stats``, ``notes``: the generator;
 * ``generate``, ``lint``: the commands (fixtures/generate, fixtures/lint);
-* ``real_metaflow``, ``verify_metaflow``: the optional check against real Metaflow source.
+* ``verify_metaflow``: the corpus read by real Metaflow trees (their own code, through
+  metaflow_trees), compared with the manifest; ``field_crc``: the >= 2 GiB FieldDamage blob.
 
-Depends on the oracles (``metaflow_model`` measures the real-reader columns) and on nothing
-above it."""
+Depends on the oracles (``metaflow_model`` measures the real-reader columns) and on
+metaflow_trees, nothing above them."""

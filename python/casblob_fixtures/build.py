@@ -21,6 +21,11 @@ SCHEMA = "casblob-fixtures/1"
 GENERATOR_VERSION = "1"  # bump when a group's bytes or expectations change by design
 MEASURED = metaflow_model.PROFILES
 PROFILES = MEASURED + ("strict",)
+# The CAS-era readers (2.4 onwards), whose clean error is DataException: the flags about
+# unhandled exceptions and strictness compare strict with them. Every pre-cas failure is an
+# unhandled exception by construction, and it ignores sidecars by design, so it would flag
+# nearly every case; its wrong bytes still count as SilentCorruption.
+CAS_ERA = tuple(p for p in MEASURED if p != "pre-cas")
 KEY_RE = re.compile(r"^[0-9a-f]{40}$")
 NAME_RE = re.compile(r"^[yni]_[a-z0-9_]+$")
 
@@ -46,26 +51,28 @@ def collect():
     return groups
 
 
+def as_expectation(r: dict) -> dict:
+    """A Metaflow model outcome (metaflow_model.read_outcome) in the manifest's shape: the
+    outcome, the error name, the exception class of an unhandled error, the SHA-1 of wrong bytes."""
+    e = {"outcome": r["outcome"]}
+    if r["outcome"] == "error":
+        e["error"] = r["error"]
+        if r["error"] == "unhandled":
+            e["exception"] = r.get("detail")
+    elif r["outcome"] == "wrong_bytes":
+        e["sha1"] = r["sha1"]
+    return e
+
+
 def measure(blob: bytes, sidecar: bytes | None, key: str) -> dict:
     """The measured columns: what the Metaflow model does with this blob, per profile."""
-    out = {}
-    for p in MEASURED:
-        r = metaflow_model.read_outcome(blob, sidecar, p, key)
-        e = {"outcome": r["outcome"]}
-        if r["outcome"] == "error":
-            e["error"] = r["error"]
-            if r["error"] == "unhandled":
-                e["exception"] = r.get("detail")
-        elif r["outcome"] == "wrong_bytes":
-            e["sha1"] = r["sha1"]
-        out[p] = e
-    return out
+    return {p: as_expectation(metaflow_model.read_outcome(blob, sidecar, p, key)) for p in MEASURED}
 
 
 def derived_flags(expect: dict) -> list:
-    m = [expect[p] for p in MEASURED]
+    m = [expect[p] for p in CAS_ERA]
     flags = []
-    if any(e["outcome"] == "wrong_bytes" for e in m):
+    if any(expect[p]["outcome"] == "wrong_bytes" for p in MEASURED):
         flags.append("SilentCorruption")
     if any(e.get("error") == "unhandled" for e in m):
         flags.append("UnhandledException")
@@ -106,6 +113,11 @@ def build_manifest(groups) -> dict:
             }
             if c.sidecar is not None:
                 t["sidecarSha1"] = sha1(c.sidecar)
+            if c.other_files:
+                t["otherFiles"] = [{"path": path, "sha1": sha1(data), "size": len(data)}
+                                   for path, data in sorted(c.other_files.items())]
+            if c.references:
+                t["references"] = list(c.references)
             if c.max_size is not None:
                 t["maxSize"] = c.max_size
             t["expect"] = {p: expect[p] for p in PROFILES}
@@ -152,6 +164,11 @@ def write_corpus(groups, manifest: dict, out_dir: str) -> None:
             if c.sidecar is not None:
                 with open(os.path.join(d, c.key + "_meta"), "wb") as f:
                     f.write(c.sidecar)
+            for path, data in c.other_files.items():
+                full = os.path.join(cases_dir, c.name, path)
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, "wb") as f:
+                    f.write(data)
     with open(os.path.join(out_dir, "manifest.json"), "wb") as f:
         f.write(dump_json(manifest))
 

@@ -35,6 +35,11 @@ class Case:
     key: str | None = None  # default: sha1(content)
     max_size: int | None = None  # strict reader output limit for this case
     group: str = ""
+    # Where the damage was seen or made: "<owner>/<repo>#<issue or PR>" (FieldDamage cites them).
+    references: list = dataclasses.field(default_factory=list)
+    # Files beside the blob that are neither it nor its sidecar (path relative to the case
+    # folder -> bytes), such as the `_meta` folder LocalStorage skips when it lists a prefix.
+    other_files: dict = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         if self.key is None:

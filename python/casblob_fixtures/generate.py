@@ -4,7 +4,7 @@
   generate --check          rebuild in a temporary folder; fail if any byte differs, naming
                             each case whose bytes or expectations changed
   generate --stats          print the statistics block of the committed manifest
-  generate --verify-metaflow SRC [--profile legacy|v2]   compare with real Metaflow source
+  generate --verify-metaflow SRC [--profile P]   compare with a real Metaflow tree (its own code)
 
 --fixtures DIR chooses the fixture folder (default: the checkout's fixtures/)."""
 
@@ -30,7 +30,7 @@ def generate(out_dir: str, readme_from: str) -> dict:
         with open(readme, encoding="utf-8") as f:
             text = f.read()
         with open(os.path.join(out_dir, "README.md"), "w", encoding="utf-8") as f:
-            f.write(stats.readme_with_stats(text, stats.stats_markdown(manifest)))
+            f.write(stats.readme_with_stats(text, manifest))
     return manifest
 
 
@@ -92,7 +92,8 @@ def main(argv=None) -> int:
     g.add_argument("--check", action="store_true", help="regenerate in a temp dir and compare byte for byte")
     g.add_argument("--stats", action="store_true", help="print statistics of the committed manifest")
     g.add_argument("--verify-metaflow", metavar="SRC", help="directory holding a real `metaflow` package")
-    ap.add_argument("--profile", default="legacy", choices=["legacy", "v2"], help="column compared by --verify-metaflow")
+    ap.add_argument("--profile", choices=build.MEASURED,
+                    help="column compared by --verify-metaflow (default: the tree's generation: pre-cas, legacy or v2)")
     ap.add_argument("--fixtures", help="fixture folder (default: %s)" % default_fixtures_dir())
     args = ap.parse_args(argv)
     fixtures = os.path.abspath(args.fixtures or default_fixtures_dir())

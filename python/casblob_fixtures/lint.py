@@ -13,8 +13,6 @@ import sys
 
 from casblob_fixtures.manifest import Manifest, ManifestError, default_fixtures_dir, load
 
-MEASURED = ("legacy", "v2", "v2-nolz4")
-
 
 def _sha1_of(path: str) -> str:
     with open(path, "rb") as f:
@@ -67,6 +65,7 @@ def corpus_problems(m: Manifest) -> tuple[list[str], set[str]]:
         p("duplicate names: %s" % sorted(dup))
     used = set()
     expected_files = set()
+    measured = [prof for prof in m.profiles if prof != "strict"]
     for c in m.cases:
         n = c.name
         for fl in c.flags:
@@ -96,9 +95,19 @@ def corpus_problems(m: Manifest) -> tuple[list[str], set[str]]:
                 p("%s: missing sidecar %s" % (n, os.path.relpath(c.meta, m.root)))
             elif c.sidecar_sha1 is not None and _sha1_of(c.meta) != c.sidecar_sha1:
                 p("%s: sidecar sha1 differs from the manifest" % n)
+        for other in c.other_files:
+            rel = os.path.normpath(os.path.join(c.dir, other["path"]))
+            expected_files.add(rel)
+            full = os.path.join(m.root, rel)
+            if not rel.startswith(c.dir + os.sep):
+                p("%s: other file %s is outside the case folder" % (n, other["path"]))
+            elif not os.path.isfile(full):
+                p("%s: missing other file %s" % (n, rel))
+            elif _sha1_of(full) != other["sha1"] or os.path.getsize(full) != other["size"]:
+                p("%s: other file %s differs from the manifest" % (n, rel))
         if s["outcome"] == "ok" and c.content.get("sha1") != c.key:
             p("%s: strict ok but content does not hash to the key" % n)
-        for prof in MEASURED:
+        for prof in measured:
             e = c.expect[prof]
             if e["outcome"] == "wrong_bytes" and e["sha1"] == c.key:
                 p("%s: %s wrong_bytes with the key's own sha1" % (n, prof))

@@ -36,6 +36,8 @@ class Case:
     content: dict = field(default_factory=dict)       # {"sha1", "size"} of what the writer meant
     blob_digest: dict | None = None                   # {"sha1", "size"} of the stored blob
     sidecar_sha1: str | None = None
+    other_files: tuple = ()                           # ({"path", "sha1", "size"}, ...) beside the blob
+    references: tuple[str, ...] = ()                  # "<owner>/<repo>#<n>": where the damage comes from
 
 
 @dataclass
@@ -125,6 +127,7 @@ def load(fixtures_dir: str) -> Manifest:
                     comment=t.get("comment", ""), producer=t.get("producer", ""),
                     content=t.get("content", {}), blob_digest=t.get("blob"),
                     sidecar_sha1=t.get("sidecarSha1"),
+                    other_files=tuple(t.get("otherFiles", ())), references=tuple(t.get("references", ())),
                 ))
             except (KeyError, TypeError, ValueError) as exc:
                 name = t.get("name") if isinstance(t, dict) else None

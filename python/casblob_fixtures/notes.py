@@ -3,7 +3,7 @@
 HEADER = [
     "Test vectors for the blob format of Metaflow's content-addressed store (CAS): v1 (gzip), v2 (lz4 frame, Metaflow PR #3090), raw and sidecar-less blobs.",
     "Each case folder under cases/ is a Metaflow local CAS prefix: <dir>/<key[:2]>/<key>, plus <key>_meta when 'sidecar' is true.",
-    "expect.legacy, expect.v2 and expect.v2-nolz4 were MEASURED by running the Metaflow model, python/metaflow_model (Metaflow's read path on Python's real gzip, json and lz4.frame modules); expect.strict is the outcome the casblob specification requires.",
+    "expect.pre-cas, expect.legacy, expect.v2 and expect.v2-nolz4 were MEASURED by running the Metaflow model, python/metaflow_model (Metaflow's read paths on Python's real gzip, json and lz4.frame modules); expect.strict is the outcome the casblob specification requires.",
     "Outcomes: {outcome: ok} (bytes whose SHA-1 is the key), {outcome: error, error: NAME} or {outcome: wrong_bytes, sha1: SHA-1 of the bytes returned}.",
     "Name prefixes (as JSONTestSuite): y_ strict decodes it, n_ strict rejects it, i_ implementation-defined (the strict column records the specification's choice).",
     "maxSize, when present, is the strict reader's output limit for that case; other profiles ignore it. A strict expectation's detail is part of the outcome (spec R-PROF-1).",
@@ -11,7 +11,8 @@ HEADER = [
 ]
 
 PROFILES = {
-    "legacy": "Released Metaflow 2.x (v1 only): LocalStorage + ContentAddressedStore.load_blobs, Python 3.11 gzip. Measured with the Metaflow model.",
+    "pre-cas": "Metaflow 2.0.0-2.3.6, before the CAS: LocalDataStore.load_data gunzips every blob (Python 3.11 gzip) and never reads a sidecar; every failure is an unhandled exception (the class is recorded). Measured with the Metaflow model.",
+    "legacy": "Released Metaflow 2.4.0-2.19.x (v1 only): LocalStorage + ContentAddressedStore.load_blobs, Python 3.11 gzip. Measured with the Metaflow model.",
     "v2": "Metaflow with PR #3090: v1 as legacy plus _unpack_v2 = lz4.frame.decompress (python-lz4 4.0.2). Measured with the Metaflow model.",
     "v2-nolz4": "A v2-aware Metaflow without the lz4 module, importing it lazily inside the decoder: v2 payloads fail with codec_unavailable. Measured with the Metaflow model.",
     "strict": "The recommended reader of the casblob specification: validates the sidecar, the magic, every header field, checksum and size, trailing bytes, the output limit and the key; never returns wrong bytes.",
@@ -19,13 +20,13 @@ PROFILES = {
 
 NOTES = {
     # derived from the measurements (added by the generator)
-    "SilentCorruption": ("At least one measured profile (legacy, v2, v2-nolz4) returns bytes whose SHA-1 is not the key, without any error.",
+    "SilentCorruption": ("At least one measured profile (pre-cas, legacy, v2, v2-nolz4) returns bytes whose SHA-1 is not the key, without any error.",
                          "A reader that does not verify the key hands corrupted data to the user. The strict reader reports an error instead."),
-    "UnhandledException": ("At least one measured profile raises something other than Metaflow's DataException (JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError, OverflowError).",
+    "UnhandledException": ("At least one CAS-era profile (legacy, v2, v2-nolz4) raises something other than Metaflow's DataException (JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError, OverflowError).",
                            "The failure escapes Metaflow's error handling: callers that catch DataException crash instead of reporting a missing or damaged artifact."),
-    "StrictRejectsAccepted": ("The strict reader rejects the blob although at least one measured profile returns the right bytes.",
+    "StrictRejectsAccepted": ("The strict reader rejects the blob although at least one CAS-era profile (legacy, v2, v2-nolz4) returns the right bytes.",
                               "Deliberate strictness: the blob is non-conforming even if today's Python readers tolerate it. A strict reader must not be 'fixed' to accept it."),
-    "StrictAcceptsRejected": ("The strict reader decodes the blob although at least one measured profile fails on it or returns wrong bytes (not counting version_unsupported / codec_unavailable from a profile that lacks the format).",
+    "StrictAcceptsRejected": ("The strict reader decodes the blob although at least one CAS-era profile (legacy, v2, v2-nolz4) fails on it or returns wrong bytes (not counting version_unsupported / codec_unavailable from a profile that lacks the format).",
                               "A valid blob that some real readers cannot read: writers must not produce it for those readers (see the spec's writer rules)."),
     # writers
     "MetaflowWriter": ("Bytes exactly as released Metaflow's writer lays them out (gzip level 3, XFL 0, OS 255, no FNAME; sidecar from json.dumps), except the fixed MTIME.",
@@ -67,6 +68,8 @@ NOTES = {
     "BitFlip": ("One bit of a valid blob flipped.", "Depending on where: ignored (informational fields), an error, or other bytes with no error."),
     "DecompressionBomb": ("A tiny payload that expands to far more output (or declares a huge size).", "Readers must bound their output (maxSize) and must not preallocate declared sizes."),
     "LostSidecar": ("The sidecar was lost in a copy (blob file alone, or object metadata dropped by a copy).", "The blob is read as gzip: lz4 payloads fail, raw payloads fail or, worse, are inflated."),
+    "RecoverableDamage": ("A damaged field whose data is intact (a wrong gzip CRC32 over intact deflate data).", "Every reader rejects the blob; the content can be recovered by hand, but a reader must not return it."),
+    "MetaFolder": ("A `_meta` folder beside the blob and its `<key>_meta` sidecar (LocalStorage's metadata folder name).", "Readers given the key are unaffected; tools that walk a store must skip `_meta` folders and must not read `_meta` as the sidecar of a key \"\"."),
     "KeyMismatch": ("The blob is stored under a key that is not the SHA-1 of what it decodes to.", "Only a reader that verifies the key notices: strict reports key_mismatch."),
     # sidecar
     "BadSidecar": ("The sidecar is not a JSON text at all.", "Metaflow's json.load raises JSONDecodeError outside its error handling (unhandled); strict: meta_invalid."),

@@ -1,4 +1,5 @@
-"""The statistics block of fixtures/README.md (between the STATS markers), from a manifest."""
+"""The generated blocks of fixtures/README.md, from a manifest: the statistics (between the
+STATS markers) and the table of cases that cite their sources (the FieldDamage group)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from spec_reader import EXIT_CODES
 from casblob_fixtures.build import MEASURED, PROFILES
 
 STATS_BEGIN = "<!-- BEGIN GENERATED: stats (fixtures/generate) -->"
+SOURCES_BEGIN = "<!-- BEGIN GENERATED: cited cases (fixtures/generate) -->"
 STATS_END = "<!-- END GENERATED -->"
 
 
@@ -59,9 +61,26 @@ def stats_markdown(manifest) -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme_with_stats(readme_text: str, stats: str) -> str:
-    if STATS_BEGIN not in readme_text:
-        return readme_text
-    head, rest = readme_text.split(STATS_BEGIN, 1)
+def cited_cases_markdown(manifest) -> str:
+    """Every case that names its sources (``references``), with what it is."""
+    lines = ["| case | what it is | source |", "|---|---|---|"]
+    for g in manifest["testGroups"]:
+        for t in g["tests"]:
+            if t.get("references"):
+                lines.append("| `%s` | %s | %s |" % (t["name"], t["comment"].replace("|", "\\|"),
+                                                     ", ".join(t["references"])))
+    return "\n".join(lines) + "\n"
+
+
+def _with_block(text: str, begin: str, body: str) -> str:
+    if begin not in text:
+        return text
+    head, rest = text.split(begin, 1)
     _, tail = rest.split(STATS_END, 1)
-    return head + STATS_BEGIN + "\n" + stats + STATS_END + tail
+    return head + begin + "\n" + body + STATS_END + tail
+
+
+def readme_with_stats(readme_text: str, manifest) -> str:
+    """The README with both generated blocks rewritten from ``manifest``."""
+    text = _with_block(readme_text, STATS_BEGIN, stats_markdown(manifest))
+    return _with_block(text, SOURCES_BEGIN, cited_cases_markdown(manifest))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 # repository's contract check (python/contract_check) compares these with
 # `casblob --list-profiles --json` and `casblob --list-errors --json`. A new profile is one
 # more name here (then a manifest column and an adapter that claims it).
-PROFILES = ("legacy", "v2", "v2-nolz4", "strict")
+PROFILES = ("pre-cas", "legacy", "v2", "v2-nolz4", "strict")
 
 ERRORS = (
     "meta_invalid", "version_missing", "version_unsupported", "codec_unavailable", "corrupt",
@@ -83,6 +83,14 @@ class Response:
     def not_run(cls, message: str) -> "Response":
         return cls("not-run", message=message)
 
+    def exception(self) -> str | None:
+        """The Python exception class an ``unhandled`` error names: its detail (the adapters
+        that run Python), else the start of its message (``casblob``: "BadGzipFile: ...")."""
+        if self.detail:
+            return self.detail
+        head = (self.message or "").split(":", 1)[0]
+        return head if head and ":" in (self.message or "") and " " not in head else None
+
     def outcome(self, key: str | None) -> dict:
         """The manifest-shaped outcome: ok / error / wrong_bytes (plus crash, timeout, not-run)."""
         if self.kind == "ok":
@@ -95,6 +103,8 @@ class Response:
                 out["detail"] = self.detail
             if self.message:
                 out["message"] = self.message
+            if self.error == "unhandled" and self.exception():
+                out["exception"] = self.exception()
             return out
         return {"outcome": self.kind, "message": self.message}
 
@@ -122,6 +132,9 @@ def classify(expect: dict, actual: dict) -> str:
         return WRONG_ERROR
     # R-PROF-1: the strict outcome of a corrupt payload is the error name and its detail.
     if expect.get("detail") and actual.get("detail") != expect["detail"]:
+        return WRONG_ERROR
+    # R-PROF-2: a modelled reader raises the measured exception (for pre-cas, the whole outcome).
+    if expect.get("exception") and actual.get("exception") and actual["exception"] != expect["exception"]:
         return WRONG_ERROR
     return PASS
 

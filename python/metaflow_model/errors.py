@@ -46,6 +46,18 @@ GZIP_MESSAGE_DETAILS = (
 )
 
 
+def error_from_message(message: str) -> tuple[str, str | None]:
+    """(spec 9.1 name, detail) of a DataException raised by Metaflow's load_blobs, from its
+    message: the exception carries nothing else."""
+    if message.startswith("Could not extract encoding version"):
+        return "version_missing", None
+    if message.startswith("Unknown encoding version"):
+        return "version_unsupported", None
+    if "No module named" in message:
+        return "codec_unavailable", None
+    return "corrupt", detail_from_message(message)
+
+
 def detail_from_message(message: str) -> str | None:
     for needle, detail in GZIP_MESSAGE_DETAILS + LZ4_MESSAGE_DETAILS:
         if needle in message:

@@ -1,5 +1,8 @@
-"""Metaflow's read path, dispatch modelled, codecs real (spec 7, Appendix A):
+"""Metaflow's read paths, dispatch modelled, codecs real (spec 7, Appendix A):
 
+* before the CAS (2.0.0-2.3.6, profile ``pre-cas``): LocalDataStore.load_data is
+  ``with gzip.open(path, "rb") as f: return f.read()`` (S3DataStore: ``gzip.GzipFile(fileobj=buf)``);
+  there is no sidecar and no try: every blob is gunzipped and gzip's exceptions escape;
 * LocalStorage.load_bytes: the sidecar ``<key>_meta`` is read with ``json.load`` on a file
   opened in text mode (UTF-8 assumed), *outside* any error handling;
 * ContentAddressedStore.load_blobs (released 2.x): ``meta and meta.get("cas_raw", False)``
@@ -17,6 +20,7 @@ import hashlib
 import io
 import json
 import re
+import zlib
 
 from metaflow_model.errors import DataException, corrupt_detail
 
@@ -25,7 +29,9 @@ try:  # python3-lz4 (Debian); absent -> v2 profiles report codec_unavailable
 except ImportError:  # pragma: no cover - exercised only on machines without python3-lz4
     lz4frame = None
 
-PROFILES = ("legacy", "v2", "v2-nolz4")
+# In the order of the readers' history, as the library's profile table (spec 7).
+PROFILES = ("pre-cas", "legacy", "v2", "v2-nolz4")
+PRE_CAS = "pre-cas"
 
 
 def _unpack_v1(blob: bytes) -> bytes:
@@ -60,8 +66,17 @@ def _python_percent_d(version) -> str:
     return "%d" % version
 
 
+def _load_data_pre_cas(blob: bytes) -> bytes:
+    # LocalDataStore.load_data (2.0.0-2.3.6): gzip.open(path) on the blob file; no sidecar
+    # existed, so whatever a later writer put beside the blob is never opened.
+    with gzip.GzipFile(fileobj=io.BytesIO(blob), mode="rb") as f:
+        return f.read()
+
+
 def load_blob(blob: bytes, sidecar: bytes | None, profile: str) -> bytes:
     """Returns what the modelled reader returns, or raises what it raises."""
+    if profile == PRE_CAS:
+        return _load_data_pre_cas(blob)
     # LocalStorage: json.load(open(path, "r")), not inside Metaflow's try.
     meta = None
     if sidecar is not None:
@@ -90,6 +105,12 @@ def load_blob(blob: bytes, sidecar: bytes | None, profile: str) -> bytes:
         )
 
 
+def exception_name(exc: BaseException) -> str:
+    """How the manifest names an exception that escapes: its class name, except zlib's, whose
+    class is called just ``error``."""
+    return "zlib.error" if isinstance(exc, zlib.error) else type(exc).__name__
+
+
 def read_outcome(blob: bytes, sidecar: bytes | None, profile: str, key: str) -> dict:
     """Classifies one read as the fixture manifest does (fixtures/README.md)."""
     try:
@@ -101,12 +122,8 @@ def read_outcome(blob: bytes, sidecar: bytes | None, profile: str, key: str) -> 
         out["message"] = str(exc)
         return out
     except Exception as exc:  # anything else escapes Metaflow as-is: not a clean error
-        return {
-            "outcome": "error",
-            "error": "unhandled",
-            "detail": type(exc).__name__,
-            "message": "%s: %s" % (type(exc).__name__, exc),
-        }
+        name = exception_name(exc)
+        return {"outcome": "error", "error": "unhandled", "detail": name, "message": "%s: %s" % (name, exc)}
     sha1 = hashlib.sha1(data).hexdigest()
     if sha1 == key:
         return {"outcome": "ok"}

@@ -72,6 +72,10 @@ def materialise(repo: str, rev: str, cache_dir: str | None = None) -> tuple[str,
         broken = None
         try:
             _extract(proc.stdout, tmp)
+            # tarfile stops at the end-of-archive block; git may still be writing the padding
+            # after it, and closing the pipe then kills git with SIGPIPE (exit status -13).
+            while proc.stdout.read(1 << 16):
+                pass
         except tarfile.TarError as exc:
             broken = exc
         finally:

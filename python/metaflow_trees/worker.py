@@ -143,7 +143,11 @@ class Tree(object):
 
 
 def _failure(exc):
-    return {"type": type(exc).__name__, "message": str(exc)}
+    # A class called just "error" (zlib's, binascii's) is named with its module: "zlib.error".
+    name = type(exc).__name__
+    if name == "error":
+        name = "%s.%s" % (type(exc).__module__, name)
+    return {"type": name, "message": str(exc)}
 
 
 class Worker(object):

@@ -4,8 +4,9 @@
 (DIR/<id>.blob, DIR/<id>.meta when the mutant has a sidecar) and DIR/sample.jsonl: one line
 per mutant with the key and the C++ reading under each profile. This module replays every
 mutant through the Metaflow model (python/metaflow_model: Metaflow's read path on Python's
-real gzip, json and lz4.frame) and compares it with the C++ `legacy`, `v2` and `v2-nolz4`
-profiles: same outcome, same error name, same SHA-1 for wrong bytes. The strict column is
+real gzip, json and lz4.frame) and compares it with the C++ `pre-cas`, `legacy`, `v2` and
+`v2-nolz4` profiles: same outcome, same error name, same SHA-1 for wrong bytes, and for
+`unhandled` the same exception class (the start of the C++ message, the model's detail). The strict column is
 compared, for information, with python/spec_reader (the strict reader written from the spec).
 
   python3 -m spec_tools.census_crosscheck replay DIR [--report FILE] [--no-strict]
@@ -32,11 +33,14 @@ from casblob_fixtures.manifest import default_fixtures_dir
 PY_PROFILES = metaflow_model.PROFILES
 
 
-def _norm(r: dict) -> dict:
-    """What the cross-check compares: the outcome, the error name, the SHA-1 of wrong bytes."""
+def _norm(r: dict, exception: str | None = None) -> dict:
+    """What the cross-check compares: the outcome, the error name, the exception class of an
+    unhandled error, the SHA-1 of wrong bytes."""
     out = {"outcome": r["outcome"]}
     if r["outcome"] == "error":
         out["error"] = r["error"]
+        if r["error"] == "unhandled":
+            out["exception"] = exception
     elif r["outcome"] == "wrong_bytes":
         out["sha1"] = r["sha1"]
     return out
@@ -81,7 +85,8 @@ def replay(d: Path, strict: bool = True, max_list: int = 50) -> dict:
                 py_full = _strict_outcome(blob, sidecar, rec["key"])
             else:
                 py_full = metaflow_model.read_outcome(blob, sidecar, profile, rec["key"])
-            cpp, py = _norm(cpp_full), _norm(py_full)
+            cpp = _norm(cpp_full, (cpp_full.get("message") or "").split(":", 1)[0])
+            py = _norm(py_full, py_full.get("detail"))
             total[profile] += 1
             if cpp == py:
                 agree[profile] += 1

@@ -98,6 +98,15 @@ def figures(doc: dict, crosscheck: dict) -> dict[str, str]:
         f[key + "_wrong_rate"] = pct(r["wrong_bytes"], r["mutants"])
         f[key + "_unhandled"] = _count(r["unhandled"])
         f[key + "_key_mismatch"] = _count(c.row(variant, "all", "strict")["errors"].get("key_mismatch", 0))
+    # the pre-CAS reader (every blob gunzipped, nothing wrapped) on v1 and on PR #3090's v2
+    for key, variant in (("pc_v1", "v1-gzip"), ("pc_v2d", "v2-lz4-default")):
+        r = c.row(variant, "all", "pre-cas")
+        f[key + "_mutants"] = _count(r["mutants"])
+        f[key + "_wrong"] = _count(r["wrong_bytes"])
+        f[key + "_wrong_rate"] = pct(r["wrong_bytes"], r["mutants"])
+        f[key + "_unhandled"] = _count(r["unhandled"])
+        f[key + "_unhandled_rate"] = pct(r["unhandled"], r["mutants"])
+    f["profile_count"] = str(len({r["profile"] for r in doc["summary"]}))
     strict = [c.row(v, "all", "strict") for v in gen]
     f["strict_wrong"] = _count(sum(r["wrong_bytes"] for r in strict))
     f["strict_unhandled"] = _count(sum(r["unhandled"] for r in strict))

@@ -5,7 +5,8 @@ Readers measured (all real code, run in this process):
     (Metaflow's _unpack_v1);
   * python-lz4: ``lz4.frame.decompress(payload)`` (PR #3090's _unpack_v2);
   * Metaflow's published read path, through the Metaflow model (python/metaflow_model,
-    profiles legacy, v2, v2-nolz4), which dispatches on the sidecar and calls the modules above;
+    profiles pre-cas, legacy, v2, v2-nolz4), which dispatches on the sidecar (pre-cas: reads
+    none) and calls the modules above;
   * for comparison, the spec's `strict` reader as written in python/spec_reader.
 
 Every edge case is built here, in memory, deterministically, with the fixture builders
@@ -251,7 +252,7 @@ def generate() -> str:
         % (platform.python_version(), zlib.ZLIB_RUNTIME_VERSION, lz4.__version__.split("+")[0],
            lz4.library_version_string()))
     for title, column, row_id, cases, reader, sidecar in (
-            ("A.1 Python `gzip` (Metaflow `_unpack_v1`, and blobs without sidecar)",
+            ("A.1 Python `gzip` (Metaflow `_unpack_v1`, blobs without sidecar, and every blob before the CAS)",
              "| # | gzip payload | `gzip.GzipFile(...).read()` | strict (v1 sidecar) |", "G", GZIP_CASES, py_gzip, V1),
             ("A.2 python-lz4 `lz4.frame.decompress` (PR #3090 `_unpack_v2`)",
              "| # | lz4 payload | `lz4.frame.decompress(...)` | strict (v2 sidecar) |", "L", LZ4_CASES, py_lz4, V2)):
@@ -259,11 +260,11 @@ def generate() -> str:
         for i, (name, payload, key) in enumerate(cases, 1):
             lines.append("| %s%d | %s | %s | %s |" % (row_id, i, name, _call(reader, payload, key),
                                                     strict(payload, sidecar, key)))
-    lines += ["", "#### A.3 Metaflow's read path: sidecar dispatch", ""]
-    lines += ["| # | sidecar and payload | legacy | v2 | v2-nolz4 | strict |",
-              "|---|---|---|---|---|---|"]
+    lines += ["", "#### A.3 Metaflow's read paths: sidecar dispatch (`pre-cas`: none, every blob gunzipped)", ""]
+    lines += ["| # | sidecar and payload | " + " | ".join(metaflow_model.PROFILES) + " | strict |",
+              "|---|---|" + "---|" * len(metaflow_model.PROFILES) + "---|"]
     for i, (name, payload, sidecar, key) in enumerate(META_CASES, 1):
-        row = [model(payload, sidecar, p, key) for p in ("legacy", "v2", "v2-nolz4")]
+        row = [model(payload, sidecar, p, key) for p in metaflow_model.PROFILES]
         lines.append("| M%d | %s | %s | %s |" % (i, name, " | ".join(row),
                                                strict(payload, sidecar, key)))
     lines += ["", END]

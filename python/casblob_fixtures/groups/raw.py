@@ -25,6 +25,9 @@ def cases():
     raw("y_raw_v1_content_is_gzip", python_gzip(text(4 * KIB)), META_RAW_V1,
         "raw blob whose content is itself a gzip file (e.g. a .gz the user stored raw): returned as stored, never inflated",
         flags=["LooksCompressed"])
+    raw("y_raw_v2_content_is_gzip", python_gzip(text(2 * KIB)), META_RAW_V2,
+        "raw blob under a v2 sidecar (PR #3090 c880013b8 writes raw blobs so) whose content is a gzip file: a pre-CAS "
+        "reader, which reads no sidecar, inflates it", flags=["LooksCompressed"])
     raw("y_raw_v2_content_is_lz4_frame", python_lz4(text(4 * KIB)), META_RAW_V2,
         "raw blob whose content is an lz4 frame: returned as stored, the magic check does not apply to raw blobs",
         flags=["LooksCompressed"])

@@ -9,7 +9,7 @@ import os
 from casconf.adapters.base import Adapter
 from casconf.adapters.casblob import CasblobAdapter
 from casconf.adapters.command import CommandAdapter, ConfigError
-from casconf.adapters.metaflow import MetaflowAdapter
+from casconf.adapters.metaflow import MetaflowAdapter, parse_tree
 from casconf.adapters.python import PythonAdapter
 from casconf.adapters.specreader import SpecReaderAdapter
 
@@ -19,15 +19,21 @@ BUILTIN = {
     "casblob": lambda o: CasblobAdapter(o["repo"], o.get("casblob_cli"), timeout=o.get("timeout")),
     "python": lambda o: PythonAdapter(timeout=o.get("timeout")),
     "spec-reader": lambda o: SpecReaderAdapter(o["repo"], timeout=o.get("timeout")),
-    "metaflow": lambda o: MetaflowAdapter(o.get("metaflow_src")),
+    "metaflow": lambda o: MetaflowAdapter(path=o.get("metaflow_src"), timeout=o.get("timeout")),
 }
 DEFAULT_IMPLEMENTATIONS = tuple(BUILTIN)
 
 
 def build(names, repo: str, casblob_cli: str | None = None, command_configs=(),
-          timeout: float | None = None, metaflow_src: str | None = None) -> list[Adapter]:
-    """Adapters for ``names`` (None = the defaults plus every --command config), in that order."""
+          timeout: float | None = None, metaflow_src: str | None = None, metaflow_trees=()) -> list[Adapter]:
+    """Adapters for ``names`` (None = the defaults plus every --command config and every
+    --metaflow tree), in that order. ``metaflow_trees``: ``NAME[:PROFILE]=PATH`` texts."""
     commands = {}
+    for text in metaflow_trees:
+        name, profile, path = parse_tree(text)
+        if name in commands:
+            raise ConfigError("--metaflow %s: given twice" % name)
+        commands[name] = MetaflowAdapter(name, path, profile, timeout=timeout)
     for path in command_configs:
         with open(path, "rb") as f:
             try:
@@ -39,7 +45,8 @@ def build(names, repo: str, casblob_cli: str | None = None, command_configs=(),
         commands[adapter.name] = adapter
     options = {"repo": repo, "casblob_cli": casblob_cli, "timeout": timeout, "metaflow_src": metaflow_src}
     if not names:
-        names = list(DEFAULT_IMPLEMENTATIONS) + list(commands)
+        defaults = [n for n in DEFAULT_IMPLEMENTATIONS if not (n == "metaflow" and metaflow_trees)]
+        names = defaults + list(commands)
     out = []
     for name in names:
         if name in commands:

@@ -1,114 +1,117 @@
-"""``metaflow``: the real Metaflow: installed (``import metaflow`` works with this interpreter),
-or a source folder given with ``casconf run --metaflow-src DIR``.
+"""Real Metaflow source trees, each run as it is: ``casconf run --metaflow NAME[:PROFILE]=PATH``
+(repeatable; PATH holds the tree's ``metaflow`` package, as ``git archive REV metaflow``
+extracts it). Without one, the implementation ``metaflow`` is the Metaflow installed for this
+interpreter, if any.
 
-Reads each fixture with Metaflow's own ``ContentAddressedStore.load_blobs`` over its own
-``LocalStorage``, rooted so that the case folder is the CAS prefix (a case folder *is* a
-Metaflow local CAS prefix: ``<prefix>/<kk>/<key>`` + ``<key>_meta``). Profiles:
-
-* ``legacy``  released Metaflow: ``_unpack_v2`` hidden (so ``cas_version: 2`` is unknown);
-* ``v2``      PR #3090: ``_unpack_v2(f) = lz4.frame.decompress(f.read())``;
-* ``v2-nolz4`` a v2-aware Metaflow whose lz4 import fails inside the decoder.
-
-The PR's methods are added by subclassing ContentAddressedStore (the same as monkeypatching
-the class, without touching the imported module). A ``DataException`` is the clean error,
-classified from its message; anything else escaping ``load_blobs`` is ``unhandled``.
+Each tree is one implementation claiming one profile: the one given after NAME, or the one its
+generation should match, read from its code (metaflow_trees): a pre-CAS tree (2.0-2.3)
+``pre-cas``, a CAS-era tree ``legacy``, a tree whose ContentAddressedStore has ``_unpack_v2``
+``v2``. Nothing is emulated: the tree reads with its own code in its own process, a CAS-era tree
+through ``ContentAddressedStore.load_blobs`` over its ``LocalStorage`` (the case folder is the
+CAS prefix), a pre-CAS tree through ``LocalDataStore.load_data`` (the case folder is its data
+root). Its ``DataException`` is the clean error, named from its message; anything else escaping
+is ``unhandled``, with its class. A tree whose datastore does not import here (PR #3090 without
+lz4) is run all the same: every read is that import error.
 """
 
 from __future__ import annotations
 
-import hashlib
+import importlib.util
 import os
+import threading
 
-from casblob_fixtures.real_metaflow import cas_api
-from metaflow_model import detail_from_message
+from casblob_fixtures.verify_metaflow import outcome
+from metaflow_trees import TreeError, TreeProcess, TreeProcessError, from_path
 
 from casconf.adapters.base import Adapter
-from casconf.model import ReadRequest, Response
+from casconf.adapters.command import ConfigError
+from casconf.model import PROFILES, ReadRequest, Response
 
 
-def _import(src: str | None):
-    """(ContentAddressedStore, DataException, LocalStorage), or a one-line reason. Lazy: a run
-    that does not ask for this adapter never imports Metaflow."""
+def parse_tree(text: str) -> tuple[str, str | None, str]:
+    """``NAME[:PROFILE]=PATH`` -> (name, profile or None, path)."""
+    head, sep, path = text.partition("=")
+    name, _, profile = head.partition(":")
+    if not sep or not name or not path:
+        raise ConfigError("--metaflow wants NAME[:PROFILE]=PATH, not %r" % text)
+    if profile and profile not in PROFILES:
+        raise ConfigError("--metaflow %s: unknown profile %r (known: %s)" % (name, profile, ", ".join(PROFILES)))
+    return name, profile or None, path
+
+
+def installed_tree() -> str | None:
+    """The folder holding the installed ``metaflow`` package, found without importing it."""
     try:
-        store, data_exception, local, _ = cas_api(src)
-    except Exception as exc:  # ImportError, or a Metaflow that fails while importing
-        return None, "%s: %s" % (type(exc).__name__, exc)
-    return (store, data_exception, local), None
+        spec = importlib.util.find_spec("metaflow")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.dirname(list(spec.submodule_search_locations)[0])
 
 
-def classify_data_exception(message: str) -> Response:
-    if message.startswith("Could not extract encoding version"):
-        return Response.err("version_missing", message=message)
-    if message.startswith("Unknown encoding version"):
-        return Response.err("version_unsupported", message=message)
-    if "No module named" in message:
-        return Response.err("codec_unavailable", message=message)
-    return Response.err("corrupt", detail_from_message(message), message)
-
-
-def _store_classes(ContentAddressedStore):
-    def unpack_v2(self, f):
-        import lz4.frame  # PR #3090 imports it at module top; here it is certainly importable
-
-        return lz4.frame.decompress(f.read())
-
-    def unpack_v2_nolz4(self, f):
-        raise ImportError("No module named 'lz4'")
-
-    class Legacy(ContentAddressedStore):
-        _unpack_v2 = None  # getattr(self, "_unpack_v2", None) is None -> unknown version
-
-    class V2(ContentAddressedStore):
-        _unpack_v2 = unpack_v2
-
-    class V2NoLz4(ContentAddressedStore):
-        _unpack_v2 = unpack_v2_nolz4
-
-    return {"legacy": Legacy, "v2": V2, "v2-nolz4": V2NoLz4}
+def _response(result) -> Response:
+    got = outcome(result)
+    if result.kind == "bytes":
+        return Response.ok(result.sha1)
+    if got["error"] == "unhandled":
+        return Response.err("unhandled", got["exception"], "%s: %s" % (got["exception"], got["message"]))
+    return Response.err(got["error"], got.get("detail"), got["message"])
 
 
 class MetaflowAdapter(Adapter):
-    name = "metaflow"
-    profiles = ("legacy", "v2", "v2-nolz4")
+    """One Metaflow source tree (``path``), or the installed Metaflow (``path`` None)."""
 
-    def __init__(self, src: str | None = None):
-        self.src = src
-        self._api, self._why = None, None
-        self._classes = None
+    def __init__(self, name: str = "metaflow", path: str | None = None, profile: str | None = None,
+                 python: str | None = None, timeout: float | None = None):
+        self.name = name
+        self.path = path
+        self.declared = profile
+        self.python = python
+        self.timeout = timeout or 60.0
+        self._tree, self._why = None, None
+        self._lock = threading.Lock()
+        self._probe()
+
+    def _probe(self) -> None:
+        path = self.path or installed_tree()
+        if path is None:
+            self._why = "metaflow is not installed for this interpreter (give --metaflow NAME=PATH)"
+            return
+        try:
+            self._tree = from_path(self.name, path)
+        except TreeError as exc:
+            self._why = str(exc)
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        if self.declared:
+            return (self.declared,)
+        return (self._tree.generation.profile,) if self._tree else ("legacy",)
 
     def unavailable(self):
-        if self._api is None and self._why is None:
-            self._api, self._why = _import(self.src)
-        if self._why is not None:
-            return "metaflow is not importable (%s)" % self._why
-        return None
+        return self._why
+
+    def describe(self) -> str:
+        return self._tree.generation.describe() if self._tree else self._why
 
     def read(self, profile: str, requests: list[ReadRequest]) -> list[Response]:
-        why = self.unavailable()
-        if why is not None:
-            return [Response.not_run(why) for _ in requests]
-        store_cls, data_exception, local_storage = self._api
-        if self._classes is None:
-            self._classes = _store_classes(store_cls)
-        cls = self._classes[profile]
-        return [self._read_one(cls, data_exception, local_storage, r) for r in requests]
+        if self._why is not None:
+            return [Response.not_run(self._why) for _ in requests]
+        try:
+            with self._lock, TreeProcess(self._tree.path, self._tree.generation, python=self.python,
+                                         timeout=self.timeout, label=self.name) as proc:
+                return [self._read_one(proc, r) for r in requests]
+        except TreeProcessError as exc:
+            return [Response.crash(str(exc)) for _ in requests]
 
     @staticmethod
-    def _read_one(cls, DataException, LocalStorage, req: ReadRequest) -> Response:
+    def _read_one(proc: TreeProcess, req: ReadRequest) -> Response:
         key = os.path.basename(req.blob)
         prefix_dir = os.path.dirname(os.path.dirname(req.blob))
         if req.meta not in (None, req.blob + "_meta") or (req.meta is None and os.path.exists(req.blob + "_meta")):
             return Response.not_run("Metaflow only reads the sidecar <blob>_meta beside the blob")
         if not os.path.exists(req.blob):
             return Response.err("not_found", message=req.blob)
-        storage = LocalStorage(os.path.dirname(prefix_dir))
-        store = cls(os.path.basename(prefix_dir), storage)
-        try:
-            loaded = list(store.load_blobs([key]))
-        except DataException as exc:
-            return classify_data_exception(str(exc))
-        except Exception as exc:  # escapes Metaflow as-is: not its clean error
-            return Response.err("unhandled", type(exc).__name__, "%s: %s" % (type(exc).__name__, exc))
-        if len(loaded) != 1:
-            return Response.crash("load_blobs returned %d items" % len(loaded))
-        return Response.ok(hashlib.sha1(loaded[0][1]).hexdigest())
+        (result,) = proc.read(os.path.dirname(prefix_dir), os.path.basename(prefix_dir), [key])
+        return _response(result)

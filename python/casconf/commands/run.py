@@ -26,8 +26,11 @@ def add_arguments(r: argparse.ArgumentParser) -> None:
                    help="add a command-protocol implementation (PROTOCOL.md); repeatable")
     r.add_argument("--casblob", metavar="PATH",
                    help="reference CLI (default: $CASBLOB_CLI, build/bin/casblob, or casblob on PATH); given here, it must run")
-    r.add_argument("--metaflow-src", metavar="DIR", help="a folder holding a Metaflow source `metaflow` package "
-                   "for the metaflow implementation (default: the installed metaflow)")
+    r.add_argument("--metaflow", action="append", default=[], metavar="NAME[:PROFILE]=PATH",
+                   help="a real Metaflow source tree (PATH holds its `metaflow` package), run with its own code as "
+                        "implementation NAME, judged on PROFILE (default: its generation's); repeatable")
+    r.add_argument("--metaflow-src", metavar="DIR", help="the tree of the implementation `metaflow` (default: the "
+                   "installed metaflow); the same as --metaflow metaflow=DIR")
     r.add_argument("--profile", nargs="+", choices=PROFILES, help="only these profiles")
     r.add_argument("--check", nargs="+", choices=("read", "write"), default=["read", "write"])
     r.add_argument("--timeout", type=float, help="seconds per case for command implementations (default 5)")
@@ -44,7 +47,7 @@ def main(args) -> int:
     repo = checkout_root() or os.getcwd()
     try:
         impls = adapters.build(args.impl, repo, casblob_cli=args.casblob, command_configs=args.command,
-                               timeout=args.timeout, metaflow_src=args.metaflow_src)
+                               timeout=args.timeout, metaflow_src=args.metaflow_src, metaflow_trees=args.metaflow)
     except (adapters.ConfigError, OSError) as exc:
         print("casconf: %s" % exc, file=sys.stderr)
         return EXIT_USAGE

@@ -27,13 +27,13 @@ def test_default_run_passes_and_reports(synth_dir, tmp_path, capsys):
     assert s["fail"] == 0 and s["silent_corruption"] == 4 and s["silent_corruption_unexpected"] == 0
     assert doc["summary"]["spec-reader/strict"]["silent_corruption"] == 0
     reads = [c for c in doc["cases"] if c["check"] == "read"]
-    assert len(reads) == 15 * 4 and all(c["status"] == "pass" for c in reads)  # passes logged too
+    assert len(reads) == 15 * 5 and all(c["status"] == "pass" for c in reads)  # passes logged too
     writes = [c for c in doc["cases"] if c["check"] == "write"]
     assert {c["group"] for c in writes} == {"write python v1", "write python v2",
                                             "write python raw-v1", "write python raw-v2"}
     legacy_v2 = [c for c in writes if c["profile"] == "legacy" and c["variant"] == "v2"]
     assert legacy_v2 and all(c["expected"]["error"] == "version_unsupported" for c in legacy_v2)
-    assert "## Silent corruption (13)" in open(out["md"]).read()
+    assert "## Silent corruption (16)" in open(out["md"]).read()  # 3 of them pre-cas
     suites = ET.parse(out["xml"]).getroot()
     assert {s.get("name") for s in suites} >= {"python/legacy", "spec-reader/strict", "python/encode"}
 
@@ -54,8 +54,8 @@ def test_casblob_adapter_against_a_fake_cli(synth_dir, tmp_path):
     result = runner.run([CasblobAdapter(os.getcwd(), fake_cli)], m)
     fails = [e for e in result.entries if e["status"] != "pass"]
     assert not fails, fails[:3]
-    assert set(result.summary) == {"casblob/legacy", "casblob/v2", "casblob/v2-nolz4", "casblob/strict",
-                                   "casblob/encode"}
+    assert set(result.summary) == {"casblob/pre-cas", "casblob/legacy", "casblob/v2", "casblob/v2-nolz4",
+                                   "casblob/strict", "casblob/encode"}
     assert result.summary["casblob/strict"]["by_check"]["write"]["pass"] == 28
 
 

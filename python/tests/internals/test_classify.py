@@ -41,3 +41,17 @@ def test_response_outcome_compares_sha1_with_key():
     assert Response.ok(B).outcome(K) == {"outcome": "wrong_bytes", "sha1": B}
     assert is_silent_corruption(Response.ok(B).outcome(K))
     assert not is_silent_corruption(Response.err("corrupt").outcome(K))
+
+
+def test_an_unhandled_outcome_names_its_exception_class():
+    # R-PROF-2: for a modelled reader that raises (every pre-cas failure), the class is the outcome.
+    bad_gzip = {"outcome": "error", "error": "unhandled", "exception": "BadGzipFile"}
+    cli = Response.err("unhandled", None, "EOFError: Compressed file ended (gzip: input ends inside deflate data)")
+    assert cli.outcome(K)["exception"] == "EOFError"
+    assert classify(bad_gzip, cli.outcome(K)) == "wrong-error"
+    assert classify(bad_gzip, Response.err("unhandled", None, "BadGzipFile: Not a gzipped file").outcome(K)) == "pass"
+    assert classify(bad_gzip, Response.err("unhandled", "BadGzipFile", "x").outcome(K)) == "pass"
+    assert classify(bad_gzip, Response.err("unhandled", "zlib.error", "x").outcome(K)) == "wrong-error"
+    # An implementation that names no class is judged on the error name alone.
+    assert "exception" not in Response.err("unhandled", None, "it broke").outcome(K)
+    assert classify(bad_gzip, Response.err("unhandled", None, "it broke").outcome(K)) == "pass"

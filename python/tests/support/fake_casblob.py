@@ -26,7 +26,7 @@ def result(profile, blob_path, meta_path, key, max_size):
     except metaflow_model.DataException as exc:
         return {"ok": False, "error": exc.error, "detail": exc.detail, "message": str(exc)}
     except Exception as exc:
-        return {"ok": False, "error": "unhandled", "detail": type(exc).__name__, "message": str(exc)}
+        return {"ok": False, "error": "unhandled", "detail": metaflow_model.exception_name(exc), "message": str(exc)}
     return {"ok": True, "sha1": hashlib.sha1(data).hexdigest()}
 
 

@@ -1,6 +1,6 @@
 """A tiny synthetic fixture corpus in the real manifest's shape (schema casblob-fixtures/1),
-for testing the driver without depending on fixtures/. legacy/v2/v2-nolz4 expectations are
-measured with the Metaflow model (as the real generator does); strict ones are typed per case."""
+for testing the driver without depending on fixtures/. pre-cas/legacy/v2/v2-nolz4 expectations
+are measured with the Metaflow model (as the real generator does); strict ones are typed per case."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def build(root: str) -> str:
             test["maxSize"] = max_size
         groups.setdefault(group, []).append(test)
     doc = {"schema": "casblob-fixtures/1", "numberOfTests": len(cases), "header": ["synthetic"],
-           "profiles": {p: p for p in ("legacy", "v2", "v2-nolz4", "strict")},
+           "profiles": {p: p for p in metaflow_model.PROFILES + ("strict",)},
            "notes": {"SilentCorruption": {"description": "d", "effect": "e"}},
            "testGroups": [{"type": g, "comment": "", "tests": t} for g, t in groups.items()]}
     with open(os.path.join(root, "manifest.json"), "w") as f:

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace casblob {
 
@@ -14,10 +15,24 @@ bool lz4_available() noexcept;
 
 // ---- v1: gzip -----------------------------------------------------------------------------
 
+// The deflate implementation that writes a v1 member's data. Only zlib gives Python's bytes;
+// the others write valid deflate of the same content faster (any level is conformant, and the
+// key is the SHA-1 of the content, so it does not change: spec 5.2.1). Measured on the bench
+// machine (bench/README.md), against zlib level 3:
+enum class GzipEngine : std::uint8_t {
+  zlib,        // levels 0-9; byte-identical to Python's gzip module (R-W1-1..4): the default
+  isal,        // ISA-L, levels 0-3; level 1: 5-10x faster, 0-7 % larger; streams
+  libdeflate,  // libdeflate, levels 1-12; level 3: 1.4-2.2x faster, equal or smaller; whole
+               // buffer (the content is collected; past 64 MiB zlib takes over at the same level)
+};
+std::string_view name(GzipEngine engine) noexcept;
+std::optional<GzipEngine> gzip_engine_from_name(std::string_view name) noexcept;
+
 struct GzipWriteOptions {
-  int level = 3;               // Metaflow: GzipFile(compresslevel=3)
+  int level = 3;               // Metaflow: GzipFile(compresslevel=3); the engine's own scale
   std::uint32_t mtime = 0;     // Python writes time.time(); fixed here for reproducibility
   std::optional<std::string> file_name;  // FNAME (older datastores wrote one); none: no FNAME
+  GzipEngine engine = GzipEngine::zlib;  // opt in to a faster engine (not Python's bytes)
 };
 
 // ---- v2: lz4 frame ------------------------------------------------------------------------

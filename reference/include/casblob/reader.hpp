@@ -37,8 +37,11 @@ enum class Encoding {
   gzip_v1,         // cas_version 1
   gzip_nosidecar,  // no sidecar: gzip implied (spec 5.3)
   lz4_v2,          // cas_version 2
+  gzip_pre_cas,    // pre-CAS datastore (profile pre-cas): gzip whatever the sidecar says, and
+                   // the gzip module's exceptions escape (Errc::unhandled)
 };
-std::string_view name(Encoding e) noexcept;  // "raw", "gzip-v1", "gzip-nosidecar", "lz4-v2"
+// "raw", "gzip-v1", "gzip-nosidecar", "lz4-v2", "gzip-pre-cas"
+std::string_view name(Encoding e) noexcept;
 
 struct DecodeInfo {
   Encoding encoding = Encoding::raw;
@@ -53,13 +56,20 @@ struct DecodeInfo {
 // the constructor; their verdict, like every later one, is final and returned by every call
 // that follows. update() takes the payload in order; finish() ends it and returns the result.
 //
-// Decoded bytes go to `out` as they are produced. Under legacy/v2/v2-nolz4 they are exactly
-// what the modelled reader returns, wrong bytes included. Under strict they are unverified
+// Decoded bytes go to `out` as they are produced. Under every profile but strict they are
+// exactly what the modelled reader returns, wrong bytes included. Under strict they are unverified
 // until finish() returns ok (R-READ-6): write them where they can be discarded (the CLI uses
 // an atomic file or a spool).
+//
+// A BlobDecoder can be reused: reset() starts the next blob as a freshly constructed decoder
+// would, keeping its codec contexts (zlib inflate stream, lz4 buffers) and its SHA-1 context.
+// A long-lived caller that decodes many blobs holds one per thread (issue 19: set-up was most
+// of the cost of a small blob). A default-constructed decoder needs reset() before use.
 class BlobDecoder {
  public:
+  BlobDecoder();
   BlobDecoder(const SidecarText& sidecar, const ReadOptions& opts, Sink& out);
+  void reset(const SidecarText& sidecar, const ReadOptions& opts, Sink& out);
   ~BlobDecoder();
   BlobDecoder(BlobDecoder&&) noexcept;
   BlobDecoder& operator=(BlobDecoder&&) noexcept;
@@ -92,6 +102,9 @@ Result<Encoding> select_encoding(const SidecarText& sidecar, Profile profile);
 
 // Reads `blob` to its end through a BlobDecoder.
 Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out);
+// The same through `decoder`, reset for this blob: its contexts are kept for the next one.
+Result<DecodeInfo> decode_blob(BlobDecoder& decoder, Source& blob, const SidecarText& sidecar, const ReadOptions& opts,
+                               Sink& out);
 
 // In-memory convenience: the output is reserved once from what the payload declares, within
 // the limit.
@@ -100,5 +113,11 @@ struct Decoded {
   Bytes bytes;
 };
 Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const ReadOptions& opts);
+
+// The same with what a long-lived caller keeps: `decoder` (reset for this blob) and `out`,
+// overwritten with the content (its memory is reused: no allocation or zeroing once it has
+// grown). On error `out` holds no content.
+Result<DecodeInfo> decode_blob(BlobDecoder& decoder, ByteView blob, const SidecarText& sidecar,
+                               const ReadOptions& opts, Bytes& out);
 
 }  // namespace casblob

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -35,5 +36,26 @@ struct Encoded {
   Bytes bytes;
 };
 Result<Encoded> encode_blob(ByteView data, const EncodeOptions& opts);
+
+// encode_blob for a long-lived caller (a batch writer, a migration): the codec contexts stay
+// from blob to blob -- the deflate stream (deflateReset instead of deflateInit2), the lz4 HC
+// context, the SHA-1 context, the read buffer -- with the very bytes, keys and sidecars of
+// encode_blob. One encode at a time; one object per thread.
+class BlobEncoder {
+ public:
+  BlobEncoder();
+  ~BlobEncoder();
+  BlobEncoder(const BlobEncoder&) = delete;
+  BlobEncoder& operator=(const BlobEncoder&) = delete;
+
+  Result<EncodeInfo> encode(Source& in, const EncodeOptions& opts, Sink& out);
+  Result<Encoded> encode(ByteView data, const EncodeOptions& opts);
+  // Into `out`, overwritten with the encoded bytes (its memory is reused once it has grown).
+  Result<EncodeInfo> encode(ByteView data, const EncodeOptions& opts, Bytes& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace casblob

@@ -4,24 +4,19 @@
 //   header  1f 8b 08 FLG MTIME(4, LE) XFL OS=ff [FNAME NUL]     (RFC 1952 2.3)
 //   data    zlib.compressobj(L, DEFLATED, -MAX_WBITS, DEF_MEM_LEVEL=8, 0): raw deflate
 //   trailer CRC32(4, LE) ISIZE(4, LE, size mod 2^32)
-// zlib's deflate output does not depend on how the input is split into calls when no flush
-// is requested, so any split of write() calls gives Python's bytes (checked by the tests).
-#include <zlib.h>
-
+// The deflate data comes from the engine the options name (deflater.hpp): zlib by default, whose
+// output does not depend on how the input is split into calls, so any split of write() calls
+// gives Python's bytes (checked by the tests); ISA-L or libdeflate when asked for speed.
 #include <cstring>
+#include <memory>
 #include <string>
 
-#include "common/buffer.hpp"
 #include "casblob/experimental/gzip.hpp"
+#include "codecs/crc32.hpp"
+#include "codecs/deflater.hpp"
 
 namespace casblob {
 namespace {
-
-constexpr std::size_t kOutChunk = 256 * 1024;
-
-void put32(Bytes& b, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
 
 // FNAME as Python derives it from GzipFile(filename=...): os.path.basename(name), encoded
 // Latin-1 (a name that cannot be encoded is dropped), a trailing ".gz" removed; an empty
@@ -65,21 +60,51 @@ std::string python_fname(const std::string& name) {
   return fname;
 }
 
+std::unique_ptr<detail::Deflater> make_deflater(GzipEngine e) {
+  switch (e) {
+    case GzipEngine::isal: return detail::make_isal_deflater();
+    case GzipEngine::libdeflate: return detail::make_libdeflate_deflater();
+    case GzipEngine::zlib: break;
+  }
+  return detail::make_zlib_deflater();
+}
+
 }  // namespace
 
+std::string_view name(GzipEngine e) noexcept {
+  switch (e) {
+    case GzipEngine::zlib: return "zlib";
+    case GzipEngine::isal: return "isal";
+    case GzipEngine::libdeflate: return "libdeflate";
+  }
+  return "unknown";
+}
+
+std::optional<GzipEngine> gzip_engine_from_name(std::string_view n) noexcept {
+  for (GzipEngine e : {GzipEngine::zlib, GzipEngine::isal, GzipEngine::libdeflate})
+    if (name(e) == n) return e;
+  return std::nullopt;
+}
+
 struct GzipWriter::Impl {
-  Sink& out;
+  Sink* out;
   GzipWriteOptions opts;
-  z_stream zs{};
-  bool zs_ready = false, header_done = false, finished = false;
+  std::unique_ptr<detail::Deflater> deflater;  // kept across reset() while the engine stays
+  GzipEngine engine = GzipEngine::zlib;
+  bool header_done = false, finished = false;
   Status failed;  // first error, returned again by every later call
   std::uint32_t crc = 0;
   std::uint64_t size = 0;
-  detail::ScratchBytes buf;
 
-  Impl(Sink& o, GzipWriteOptions op) : out(o), opts(std::move(op)) {}
-  ~Impl() {
-    if (zs_ready) deflateEnd(&zs);
+  Impl(Sink& o, GzipWriteOptions op) { reset(o, std::move(op)); }
+
+  void reset(Sink& o, GzipWriteOptions op) {
+    out = &o;
+    opts = std::move(op);
+    header_done = finished = false;
+    failed = Status{};
+    crc = 0;
+    size = 0;
   }
 
   Status fail(Error e) {
@@ -91,55 +116,29 @@ struct GzipWriter::Impl {
   Status header() {
     if (header_done) return {};
     header_done = true;
-    if (deflateInit2(&zs, opts.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-      return fail(Error(Errc::usage, "gzip: invalid compression level " + std::to_string(opts.level)));
-    zs_ready = true;
-    std::string fname = opts.file_name ? python_fname(*opts.file_name) : std::string{};
-    Bytes h = {0x1f, 0x8b, 0x08, static_cast<std::uint8_t>(fname.empty() ? 0 : 0x08)};
-    put32(h, opts.mtime);
-    // XFL: Python 3.11 writes 2 for level 9 (_COMPRESS_LEVEL_BEST), 4 for level 1, else 0.
-    h.push_back(opts.level == 9 ? 2 : opts.level == 1 ? 4 : 0);
-    h.push_back(0xff);  // OS: 255 "unknown", Python's constant
-    if (!fname.empty()) {
-      h.insert(h.end(), fname.begin(), fname.end());
-      h.push_back(0);
+    if (!deflater || engine != opts.engine) {
+      deflater = make_deflater(opts.engine);
+      engine = opts.engine;
     }
-    Status s = out.write(h);
+    Status s = deflater->start(opts.level, *out);
     if (!s) return fail(s.error());
-    buf.resize(kOutChunk);
-    crc = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
+    std::string fname = opts.file_name ? python_fname(*opts.file_name) : std::string{};
+    std::uint8_t fixed[10] = {0x1f, 0x8b, 0x08, static_cast<std::uint8_t>(fname.empty() ? 0 : 0x08)};
+    for (int i = 0; i < 4; ++i) fixed[4 + i] = static_cast<std::uint8_t>(opts.mtime >> (8 * i));
+    // XFL: Python 3.11 writes 2 for level 9 (_COMPRESS_LEVEL_BEST), 4 for level 1, else 0.
+    fixed[8] = opts.level == 9 ? 2 : opts.level == 1 ? 4 : 0;
+    fixed[9] = 0xff;  // OS: 255 "unknown", Python's constant
+    s = out->write(ByteView(fixed, sizeof fixed));
+    if (s && !fname.empty()) s = out->write(ByteView(reinterpret_cast<const std::uint8_t*>(fname.c_str()), fname.size() + 1));
+    if (!s) return fail(s.error());
     return {};
-  }
-
-  // Runs deflate over `data` with `flush`, passing full output buffers to the sink.
-  Status pump(ByteView data, int flush) {
-    zs.next_in = const_cast<Bytef*>(data.data());
-    std::size_t left = data.size();
-    for (;;) {
-      // avail_in is 32-bit: feed huge inputs in pieces (no flush in between, same output).
-      uInt piece = static_cast<uInt>(std::min<std::size_t>(left, 1u << 30));
-      zs.avail_in = piece;
-      int rc;
-      do {
-        zs.next_out = buf.data();
-        zs.avail_out = static_cast<uInt>(buf.size());
-        rc = deflate(&zs, left == piece ? flush : Z_NO_FLUSH);
-        if (rc == Z_STREAM_ERROR) return fail(Error(Errc::io_error, "gzip: deflate failed"));
-        std::size_t n = buf.size() - zs.avail_out;
-        if (n > 0) {
-          Status s = out.write(ByteView(buf.data(), n));
-          if (!s) return fail(s.error());
-        }
-      } while (zs.avail_out == 0 || (flush == Z_FINISH && left == piece && rc != Z_STREAM_END));
-      left -= piece;
-      if (left == 0) return {};
-    }
   }
 };
 
 GzipWriter::GzipWriter(Sink& out, GzipWriteOptions opts)
     : impl_(std::make_unique<Impl>(out, std::move(opts))) {}
 GzipWriter::~GzipWriter() = default;
+void GzipWriter::reset(Sink& out, GzipWriteOptions opts) { impl_->reset(out, std::move(opts)); }
 
 Status GzipWriter::write(ByteView data) {
   Impl& w = *impl_;
@@ -147,10 +146,10 @@ Status GzipWriter::write(ByteView data) {
   if (w.finished) return w.fail(Error(Errc::usage, "gzip: write() after finish()"));
   CASBLOB_TRY(w.header());
   if (data.empty()) return {};
-  w.crc = static_cast<std::uint32_t>(
-      crc32_z(w.crc, data.data(), static_cast<z_size_t>(data.size())));
+  w.crc = detail::crc32(w.crc, data.data(), data.size());
   w.size += data.size();
-  return w.pump(data, Z_NO_FLUSH);
+  Status s = w.deflater->write(data);
+  return s ? s : w.fail(s.error());
 }
 
 Status GzipWriter::finish() {
@@ -159,12 +158,15 @@ Status GzipWriter::finish() {
   if (w.finished) return w.fail(Error(Errc::usage, "gzip: finish() called twice"));
   CASBLOB_TRY(w.header());
   w.finished = true;
-  CASBLOB_TRY(w.pump({}, Z_FINISH));
+  Status s = w.deflater->finish();
+  if (!s) return w.fail(s.error());
   // Trailer (RFC 1952 2.3.1): CRC32 and ISIZE = size mod 2^32.
-  Bytes t;
-  put32(t, w.crc);
-  put32(t, static_cast<std::uint32_t>(w.size));
-  Status s = w.out.write(t);
+  std::uint8_t t[8];
+  for (int i = 0; i < 4; ++i) {
+    t[i] = static_cast<std::uint8_t>(w.crc >> (8 * i));
+    t[4 + i] = static_cast<std::uint8_t>(w.size >> (8 * i));
+  }
+  s = w.out->write(ByteView(t, sizeof t));
   if (!s) return w.fail(s.error());
   return {};
 }

@@ -11,6 +11,18 @@
 // window is moved to the front when the buffer fills. So memory is O(block size) and any
 // chunking of the input, down to single bytes, gives the same output, errors and report.
 //
+// Output goes one of two ways. To a plain Sink: decoded into the history buffer, then
+// write(). To a DirectSink (direct_sink.hpp): decoded in place into the sink's memory, whose
+// last 64 KB are the window, so there is no history buffer and no second copy (what
+// LZ4F_decompress does into its caller's buffer).
+//
+// Buffers are sized to the input: a frame that stores its content size gets no more history
+// than that, and a block is decoded with room for no more than the content still to come
+// (or more, when the buffer has it). A block that liblz4 rejects in a room smaller than the
+// block maximum is decoded again with the full block room, so that the verdict is liblz4's
+// with a block-sized room whatever the buffer sizes (decode_compressed). reset() keeps the
+// buffers for the next input.
+//
 // Errors follow the strict reader's step 10 (spec 5.4.2, R-R2-1..9); Lz4ReadOptions relaxes
 // what python-lz4 4.0.2 (liblz4 1.9.4 LZ4F_decompress on the first frame) does not check.
 #include <lz4.h>
@@ -19,14 +31,20 @@
 #include <cstring>
 #include <string>
 
-#include "common/buffer.hpp"
+#include "casblob/experimental/direct_sink.hpp"
 #include "casblob/experimental/lz4_frame.hpp"
 #include "codecs/xxhash32.hpp"
+#include "common/buffer.hpp"
 
 namespace casblob {
 namespace {
 
 constexpr std::size_t kWindow = 64 * 1024;        // lz4 match distance limit
+static_assert(kDirectHistory >= kWindow, "a DirectSink must keep the whole lz4 window");
+// Linked blocks: room after the window in the history buffer, in blocks. Each time it fills,
+// the last 64 KB move to the front: 2 blocks of room move 0.5 bytes per output byte (bench:
+// within noise of more room, and 192 KB for 64 KB blocks stays in L2, where 1 MiB did not).
+constexpr std::size_t kRoomBlocks = 2;
 constexpr std::size_t kMaxReported = 4096;        // frames kept in the report, and blocks in all
                                                   // frames together (F9: 4096 frames x 4096 empty
                                                   // blocks must not cost 400 MB of report)
@@ -55,7 +73,8 @@ std::string at(std::uint64_t off) { return " at byte " + std::to_string(off); }
 }  // namespace
 
 struct Lz4Decoder::Impl {
-  Sink& out;
+  Sink* out;
+  DirectSink* direct = nullptr;     // out, when it lends its memory
   Lz4ReadOptions opts;
   Lz4Report report;
   St st = St::magic;
@@ -73,24 +92,37 @@ struct Lz4Decoder::Impl {
   // Blocks.
   std::uint32_t bsize = 0;          // stored size of the current block
   bool braw = false;                // uncompressed bit
-  detail::ScratchBytes ibuf;        // block bytes when they arrive over several chunks
+  detail::ScratchBuffer ibuf;       // block bytes when they arrive over several chunks
   std::size_t ihave = 0;
-  detail::ScratchBytes hist;        // decoded output; linked: 64 KB window + room for blocks
+  detail::ScratchBuffer hist;       // plain Sink: decoded output; linked: 64 KB window + room
   std::size_t hpos = 0;             // end of this frame's decoded bytes in `hist` (from 0)
+  std::size_t hist_cap = 0;         // what this frame may need of it (grown up to as output comes)
+  detail::ScratchBuffer spill;      // a block that overflowed its room, decoded again (errors only)
   detail::Xxh32 content_hash;
   std::uint64_t skip_left = 0;
 
-  // The history buffer (1.06 MiB for 64 KB linked blocks) is handed on to the next decoder on
-  // the same thread: a fresh one per blob costs a page fault per 4 KiB on first touch (bench:
-  // 1 MB text loaded 2.5x slower than LZ4F_decompress). At most kKeepHistory stays cached.
-  static constexpr std::size_t kKeepHistory = std::size_t{2} << 20;
-  static detail::ScratchBytes& spare_history() {
-    thread_local detail::ScratchBytes spare;
-    return spare;
-  }
-  Impl(Sink& o, Lz4ReadOptions op) : out(o), opts(op) { hist.swap(spare_history()); }
-  ~Impl() {
-    if (hist.capacity() <= kKeepHistory && hist.capacity() > spare_history().capacity()) hist.swap(spare_history());
+  Impl(Sink& o, Lz4ReadOptions op) { reset(o, op); }
+
+  // A fresh decoder's state, keeping the buffers.
+  void reset(Sink& o, Lz4ReadOptions op) {
+    out = &o;
+    auto* d = dynamic_cast<DirectSink*>(&o);
+    direct = d && d->direct() ? d : nullptr;
+    opts = op;
+    auto frames = std::move(report.frames);  // its capacity is kept for the next input
+    frames.clear();
+    report = Lz4Report{};
+    report.frames = std::move(frames);
+    st = St::magic;
+    error = Status{};
+    pos = unit_start = 0;
+    have = need = 0;
+    counted_frame_done = false;
+    f = Lz4FrameInfo{};
+    bsize = 0;
+    braw = false;
+    ihave = hpos = 0;
+    skip_left = 0;
   }
 
   Status fail(Detail d, const std::string& what) {
@@ -211,15 +243,21 @@ struct Lz4Decoder::Impl {
     return {};
   }
 
+  Status out_of_memory() { return fail_with(Error(Errc::io_error, "lz4: out of memory")); }
+
+  // The content size when it bounds the output (R-R2-5), else nothing.
+  std::optional<std::uint64_t> checked_size() const {
+    if (f.content_size && !size_unchecked()) return f.content_size;
+    return std::nullopt;
+  }
+
   void start_blocks() {
-    // Linked blocks keep a 64 KB window before the block being decoded; more room after it
-    // means fewer window moves.
-    std::size_t cap = f.independent_blocks
-                          ? f.block_max_size
-                          : kWindow + std::max<std::size_t>(2 * std::size_t{f.block_max_size}, 1u << 20);
-    if (hist.size() < cap) hist.resize(cap);
-    if (ibuf.size() < f.block_max_size + 4u) ibuf.resize(f.block_max_size + 4u);
     hpos = 0;
+    // Linked blocks keep a 64 KB window before the block being decoded. A stored content size
+    // bounds what a valid frame needs; the buffer grows to this as the output does.
+    std::uint64_t cap = f.independent_blocks ? f.block_max_size : kWindow + kRoomBlocks * f.block_max_size;
+    if (auto c = checked_size()) cap = std::min(cap, *c);
+    hist_cap = static_cast<std::size_t>(cap);
     if (f.content_checksum) content_hash.reset(0);
     st = St::block_size;
     have = 0;
@@ -248,10 +286,65 @@ struct Lz4Decoder::Impl {
 
   std::size_t block_stored() const { return bsize + (f.block_checksum ? 4u : 0u); }
 
+  // Room for this block's output: a block never decodes to more than the block maximum, a
+  // stored one to its size, a compressed one to 255 bytes per input byte at most (a match
+  // length byte of 255), and a valid one not to more than the content still to come. So a
+  // 300-byte frame with 4 MB blocks and no content size does not make 4 MB of room.
+  std::size_t block_room() const {
+    std::uint64_t room = std::min<std::uint64_t>(f.block_max_size, braw ? bsize : std::uint64_t{256} * bsize + 64);
+    if (auto c = checked_size()) room = std::min<std::uint64_t>(room, *c - std::min(*c, f.decoded_size));
+    return static_cast<std::size_t>(room);
+  }
+
+  // LZ4 block `data` into `dst` (capacity `cap`) with the `dict` bytes before dst as history.
+  // The result, or the error when the block is invalid or does not fit.
+  int lz4_block(const std::uint8_t* data, std::uint8_t* dst, std::size_t cap, std::size_t dict) const {
+    auto* src = reinterpret_cast<const char*>(data);
+    auto* d = reinterpret_cast<char*>(dst);
+    if (dict == 0) return LZ4_decompress_safe(src, d, static_cast<int>(bsize), static_cast<int>(cap));
+    return LZ4_decompress_safe_usingDict(src, d, static_cast<int>(bsize), static_cast<int>(cap),
+                                         reinterpret_cast<const char*>(dst - dict), static_cast<int>(dict));
+  }
+
+  // A compressed block into `dst`, where `cap` bytes are free (at least block_room()), judged
+  // as liblz4 judges it with the whole block room: liblz4's validity depends on the room it
+  // is given (the last match must end 5 bytes before the end of the *room*, LASTLITERALS), so
+  // when `cap` is smaller and liblz4 fails, the block is decoded again into a block-sized spill
+  // buffer behind a copy of the window. Valid and fitting: its bytes are moved to `dst`; valid
+  // but longer than `cap` (the content still to come): too long (R-R2-5); else invalid data
+  // (R-R2-2). So the verdict never depends on how the buffers are sized.
+  Result<std::size_t> decode_compressed(const std::uint8_t* data, std::uint8_t* dst, std::size_t cap,
+                                        std::size_t dict, std::uint64_t boff) {
+    cap = std::min<std::size_t>(cap, f.block_max_size);
+    int k = lz4_block(data, dst, cap, dict);
+    if (k >= 0) return static_cast<std::size_t>(k);
+    if (cap < f.block_max_size) {
+      if (!spill.ensure(kWindow + f.block_max_size)) return out_of_memory().error();
+      if (dict) std::memcpy(spill.data(), dst - dict, dict);  // dst is null when the room is 0
+      k = lz4_block(data, spill.data() + dict, f.block_max_size, dict);
+      if (k >= 0 && static_cast<std::size_t>(k) <= cap) {
+        if (k) std::memcpy(dst, spill.data() + dict, static_cast<std::size_t>(k));
+        return static_cast<std::size_t>(k);
+      }
+      if (k >= 0) {
+        f.decoded_size += static_cast<std::size_t>(k);
+        report.decoded_size += static_cast<std::size_t>(k);
+        return too_long(boff).error();
+      }
+    }
+    return fail(Detail::data, "invalid lz4 block" + at(boff)).error();
+  }
+
+  // R-R2-5: reported as soon as the output passes the content size, before it is written.
+  Status too_long(std::uint64_t boff) {
+    return fail(Detail::size_mismatch,
+                "frame decodes to more than its content size " + std::to_string(*f.content_size) + at(boff));
+  }
+
   Status decode_block(const std::uint8_t* data) {
     const std::uint64_t boff = unit_start;
     std::optional<std::uint32_t> stored_crc;
-    if (f.block_checksum) {
+    if (f.block_checksum) {  // R-R2-4: before the block is decoded
       stored_crc = le32(data + bsize);
       if (opts.verify_checksums && *stored_crc != detail::xxh32(data, bsize, 0))
         return fail(Detail::checksum, "block checksum mismatch in the block" + at(boff));
@@ -262,38 +355,62 @@ struct Lz4Decoder::Impl {
       ++reported_blocks;
     }
 
+    const std::size_t room = block_room();
+    if (braw && bsize > room) {  // stored bytes: valid by definition, so too long
+      f.decoded_size += bsize;
+      report.decoded_size += bsize;
+      return too_long(boff);
+    }
+    // The frame's previous output (at most 64 KB) is the history of a linked block; a
+    // reference before the frame's first byte is invalid data, as in liblz4 (R-R2-3).
+    const std::size_t dict = f.independent_blocks ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(f.decoded_size, kWindow));
+
     const std::uint8_t* produced;
     std::size_t n;
-    if (f.independent_blocks) {
+    if (direct) {
+      auto r = direct->room(std::max<std::size_t>(room, 1));
+      if (!r) return fail_with(r.error());
+      std::uint8_t* dst = r->data();
+      if (braw) {
+        std::memcpy(dst, data, bsize);
+        n = bsize;
+      } else {
+        auto k = decode_compressed(data, dst, r->size(), dict, boff);
+        if (!k) return k.error();
+        n = *k;
+      }
+      produced = dst;
+    } else if (f.independent_blocks) {
       if (braw) {
         produced = data;  // nothing to keep: pass the stored bytes through
         n = bsize;
       } else {
-        int r = LZ4_decompress_safe(reinterpret_cast<const char*>(data), reinterpret_cast<char*>(hist.data()),
-                                    static_cast<int>(bsize), static_cast<int>(f.block_max_size));
-        if (r < 0) return fail(Detail::data, "invalid lz4 block" + at(boff));
+        if (!hist.ensure(room)) return out_of_memory();
+        auto k = decode_compressed(data, hist.data(), hist.size(), 0, boff);
+        if (!k) return k.error();
         produced = hist.data();
-        n = static_cast<std::size_t>(r);
+        n = *k;
       }
     } else {
-      if (hpos + f.block_max_size > hist.size()) {  // keep the last 64 KB, at the front
-        std::size_t keep = std::min(hpos, kWindow);
-        std::memmove(hist.data(), hist.data() + hpos - keep, keep);
-        hpos = keep;
+      if (hpos + room > hist.size()) {  // keep the last 64 KB, at the front
+        if (hist.size() < hist_cap) {   // of a larger buffer, while the frame may need one
+          detail::ScratchBuffer bigger;
+          if (!bigger.ensure(std::min(hist_cap, std::max(hpos + room, 2 * hist.size())))) return out_of_memory();
+          if (dict) std::memcpy(bigger.data(), hist.data() + hpos - dict, dict);
+          hist = std::move(bigger);
+        } else if (dict) {
+          std::memmove(hist.data(), hist.data() + hpos - dict, dict);
+        }
+        hpos = dict;
       }
       std::uint8_t* dst = hist.data() + hpos;
       if (braw) {
         std::memcpy(dst, data, bsize);
         n = bsize;
       } else {
-        // The dictionary is this frame's previous output only (at most 64 KB): a reference
-        // before the frame's first byte is invalid data, as in liblz4.
-        std::size_t dict = std::min(hpos, kWindow);
-        int r = LZ4_decompress_safe_usingDict(reinterpret_cast<const char*>(data), reinterpret_cast<char*>(dst),
-                                              static_cast<int>(bsize), static_cast<int>(f.block_max_size),
-                                              reinterpret_cast<const char*>(dst - dict), static_cast<int>(dict));
-        if (r < 0) return fail(Detail::data, "invalid lz4 block" + at(boff));
-        n = static_cast<std::size_t>(r);
+        auto k = decode_compressed(data, dst, hist.size() - hpos, dict, boff);
+        if (!k) return k.error();
+        n = *k;
       }
       produced = dst;
       hpos += n;
@@ -301,14 +418,12 @@ struct Lz4Decoder::Impl {
 
     f.decoded_size += n;
     report.decoded_size += n;
-    if (f.content_size && f.decoded_size > *f.content_size && !size_unchecked())
-      return fail(Detail::size_mismatch, "frame decodes to more than its content size " +
-                                             std::to_string(*f.content_size) + at(boff));
+    // The room given to the block may exceed what the content size leaves: checked here, as
+    // soon as the output passes it and before it is written (R-R2-5).
+    if (auto c = checked_size(); c && f.decoded_size > *c) return too_long(boff);
     if (f.content_checksum && opts.verify_checksums) content_hash.update(produced, n);
-    if (n > 0) {
-      Status s = out.write(ByteView(produced, n));
-      if (!s) return fail_with(s.error());
-    }
+    Status s = direct ? direct->commit(n) : n > 0 ? out->write(ByteView(produced, n)) : Status{};
+    if (!s) return fail_with(s.error());
     st = St::block_size;
     return {};
   }
@@ -390,6 +505,7 @@ struct Lz4Decoder::Impl {
             pos += want;
             s = decode_block(p - want);
           } else {
+            if (ihave == 0 && !ibuf.ensure(want)) return out_of_memory();
             std::size_t take = std::min<std::size_t>(want - ihave, end - p);
             std::memcpy(ibuf.data() + ihave, p, take);
             ihave += take;
@@ -432,6 +548,7 @@ struct Lz4Decoder::Impl {
 };
 
 Lz4Decoder::Lz4Decoder(Sink& out, Lz4ReadOptions opts) : impl_(std::make_unique<Impl>(out, opts)) {}
+void Lz4Decoder::reset(Sink& out, Lz4ReadOptions opts) { impl_->reset(out, opts); }
 Lz4Decoder::~Lz4Decoder() = default;
 Status Lz4Decoder::update(ByteView in) { return impl_->update(in); }
 Status Lz4Decoder::finish() { return impl_->finish(); }

@@ -18,6 +18,7 @@ Lz4Writer::Lz4Writer(Sink&, Lz4WriteOptions) {}
 Lz4Writer::~Lz4Writer() = default;
 Status Lz4Writer::write(ByteView) { return unavailable(); }
 Status Lz4Writer::finish() { return unavailable(); }
+void Lz4Writer::reset(Sink&, Lz4WriteOptions) {}
 
 struct Lz4Decoder::Impl {
   Lz4Report report;
@@ -27,5 +28,6 @@ Lz4Decoder::~Lz4Decoder() = default;
 Status Lz4Decoder::update(ByteView) { return unavailable(); }
 Status Lz4Decoder::finish() { return unavailable(); }
 const Lz4Report& Lz4Decoder::report() const { return impl_->report; }
+void Lz4Decoder::reset(Sink&, Lz4ReadOptions) {}
 
 }  // namespace casblob

@@ -18,10 +18,12 @@
 // can choose different matches).
 #include <lz4frame.h>
 
+#include <algorithm>
 #include <string>
 
-#include "common/buffer.hpp"
 #include "casblob/experimental/lz4_frame.hpp"
+#include "common/buffer.hpp"
+#include "common/fault_injection.hpp"
 
 namespace casblob {
 namespace {
@@ -40,7 +42,7 @@ Lz4BlockSize optimal_block_size(Lz4BlockSize requested, std::uint64_t total) {
 }  // namespace
 
 struct Lz4Writer::Impl {
-  Sink& out;
+  Sink* out;
   Lz4WriteOptions opts;
   LZ4F_cctx* cctx = nullptr;
   LZ4F_preferences_t prefs{};
@@ -48,11 +50,35 @@ struct Lz4Writer::Impl {
   std::uint64_t written = 0;
   bool begun = false, finished = false;
   Status failed;
-  detail::ScratchBytes obuf;
+  detail::ScratchBuffer obuf;
 
-  Impl(Sink& o, Lz4WriteOptions op) : out(o), opts(op) {}
+  Impl(Sink& o, Lz4WriteOptions op) : out(&o), opts(op) {}
   ~Impl() {
     if (cctx) LZ4F_freeCompressionContext(cctx);
+  }
+
+  // The LZ4F context is kept unless a fast-level frame (< 3) follows another one. Between two
+  // such frames LZ4F_compressBegin only fast-resets the match table (LZ4_resetStream_fast),
+  // whose stale entries change which matches are found, so the bytes would differ from
+  // python-lz4's, whose LZ4F_compressFrame starts from a zeroed table (measured:
+  // tests/test_codec_contexts.cpp); a new context there costs one 16 KB table cleared, what
+  // python-lz4 pays too. From an HC frame to a fast one LZ4F re-initialises the table in full
+  // (the state changes type), from fast to HC it allocates the HC state, and the HC reset puts
+  // every old entry out of the window: in those cases a kept context writes a fresh one's
+  // bytes (same test) without a new 256 KB HC state per frame.
+  static constexpr int kFirstHcLevel = 3;  // LZ4HC_CLEVEL_MIN
+  void reset(Sink& o, Lz4WriteOptions op) {
+    if (cctx && opts.level < kFirstHcLevel && op.level < kFirstHcLevel) {
+      LZ4F_freeCompressionContext(cctx);
+      cctx = nullptr;
+    }
+    out = &o;
+    opts = op;
+    prefs = LZ4F_preferences_t{};
+    block = 0;
+    written = 0;
+    begun = finished = false;
+    failed = Status{};
   }
 
   Status fail(Error e) {
@@ -66,7 +92,7 @@ struct Lz4Writer::Impl {
 
   Status emit(std::size_t n) {
     if (n == 0) return {};
-    Status s = out.write(ByteView(obuf.data(), n));
+    Status s = out->write(ByteView(obuf.data(), n));
     if (!s) return fail(s.error());
     return {};
   }
@@ -88,11 +114,19 @@ struct Lz4Writer::Impl {
     prefs.frameInfo.contentSize = opts.content_size.value_or(0);  // 0: not stored
     prefs.compressionLevel = opts.level;
     prefs.autoFlush = 0;
-    std::size_t rc = LZ4F_createCompressionContext(&cctx, LZ4F_VERSION);
-    if (LZ4F_isError(rc)) return lz4_error(rc, "create context");
+    if (!cctx) {
+      if (detail::fault::should_fail(detail::fault::Site::lz4_context))
+        return fail(Error(Errc::io_error, "lz4: create context: out of memory"));
+      std::size_t rc = LZ4F_createCompressionContext(&cctx, LZ4F_VERSION);
+      if (LZ4F_isError(rc)) {
+        cctx = nullptr;
+        return lz4_error(rc, "create context");
+      }
+    }
     // Room for the header, or one update of at most one block, or the end of frame.
-    obuf.resize(std::max<std::size_t>(LZ4F_compressBound(block, &prefs), LZ4F_HEADER_SIZE_MAX));
-    rc = LZ4F_compressBegin(cctx, obuf.data(), obuf.size(), &prefs);
+    if (!obuf.ensure(std::max<std::size_t>(LZ4F_compressBound(block, &prefs), LZ4F_HEADER_SIZE_MAX)))
+      return fail(Error(Errc::io_error, "lz4: out of memory"));
+    std::size_t rc = LZ4F_compressBegin(cctx, obuf.data(), obuf.size(), &prefs);
     if (LZ4F_isError(rc)) return lz4_error(rc, "compressBegin");
     return emit(rc);
   }
@@ -100,6 +134,7 @@ struct Lz4Writer::Impl {
 
 Lz4Writer::Lz4Writer(Sink& out, Lz4WriteOptions opts) : impl_(std::make_unique<Impl>(out, opts)) {}
 Lz4Writer::~Lz4Writer() = default;
+void Lz4Writer::reset(Sink& out, Lz4WriteOptions opts) { impl_->reset(out, opts); }
 
 Status Lz4Writer::write(ByteView data) {
   Impl& w = *impl_;
@@ -118,7 +153,7 @@ Status Lz4Writer::write(ByteView data) {
     std::size_t n = std::min(room, data.size() - i);
     std::size_t rc = LZ4F_compressUpdate(w.cctx, w.obuf.data(), w.obuf.size(), data.data() + i, n, &copt);
     if (LZ4F_isError(rc)) return w.lz4_error(rc, "compressUpdate");
-    CASBLOB_TRY(w.emit(rc));
+      CASBLOB_TRY(w.emit(rc));
     i += n;
     w.written += n;
   }

@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
-#include <stdexcept>
+#include <utility>
+
+#include "common/fault_injection.hpp"
 
 namespace casblob {
 
@@ -20,52 +22,106 @@ std::string object_path(std::string_view prefix, std::string_view key) {
   return p;
 }
 
-struct Sha1::Impl {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~Impl() { EVP_MD_CTX_free(ctx); }
-};
+namespace {
 
-Sha1::Sha1() : impl_(std::make_unique<Impl>()) {
-  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha1(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL SHA-1 unavailable");
+namespace fault = detail::fault;
+
+// Fetched once per process: EVP_DigestInit_ex(ctx, EVP_sha1()) looks the implementation up in
+// the provider store on every call. Null when OpenSSL offers no SHA-1 (a broken
+// configuration); every Sha1 then reports it.
+const EVP_MD* sha1_algorithm() noexcept {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return md;
 }
-Sha1::~Sha1() = default;
-Sha1::Sha1(Sha1&&) noexcept = default;
-Sha1& Sha1::operator=(Sha1&&) noexcept = default;
 
-void Sha1::update(ByteView data) { EVP_DigestUpdate(impl_->ctx, data.data(), data.size()); }
+}  // namespace
 
-std::array<std::uint8_t, 20> Sha1::digest() {
-  std::array<std::uint8_t, 20> out{};
+Sha1::~Sha1() { EVP_MD_CTX_free(ctx_); }
+
+Sha1::Sha1(Sha1&& other) noexcept
+    : ctx_(std::exchange(other.ctx_, nullptr)),
+      started_(std::exchange(other.started_, false)),
+      error_(std::move(other.error_)) {}
+
+Sha1& Sha1::operator=(Sha1&& other) noexcept {
+  if (this != &other) {
+    EVP_MD_CTX_free(ctx_);
+    ctx_ = std::exchange(other.ctx_, nullptr);
+    started_ = std::exchange(other.started_, false);
+    error_ = std::move(other.error_);
+  }
+  return *this;
+}
+
+Status Sha1::fail(const char* what) {
+  started_ = false;
+  error_ = Error(Errc::io_error, std::string("sha1: OpenSSL ") + what + " failed");
+  return error_;
+}
+
+// Makes the context on first use and initialises it for a new message.
+Status Sha1::start() {
+  if (!error_.ok()) return error_;
+  if (started_) return {};
+  if (!ctx_) {
+    ctx_ = fault::should_fail(fault::Site::sha1_init) ? nullptr : EVP_MD_CTX_new();
+    if (!ctx_) return fail("EVP_MD_CTX_new");
+  }
+  const EVP_MD* md = sha1_algorithm();
+  if (!md) return fail("EVP_MD_fetch(SHA1)");
+  if (fault::should_fail(fault::Site::sha1_init) || EVP_DigestInit_ex2(ctx_, md, nullptr) != 1)
+    return fail("EVP_DigestInit_ex2");
+  started_ = true;
+  return {};
+}
+
+Status Sha1::update(ByteView data) {
+  CASBLOB_TRY(start());
+  if (fault::should_fail(fault::Site::sha1_update) || EVP_DigestUpdate(ctx_, data.data(), data.size()) != 1)
+    return fail("EVP_DigestUpdate");
+  return {};
+}
+
+Result<Sha1::Digest> Sha1::digest() {
+  CASBLOB_TRY(start());
+  Digest out{};
   unsigned int len = 0;
-  EVP_DigestFinal_ex(impl_->ctx, out.data(), &len);
+  started_ = false;  // the next message needs a new EVP_DigestInit_ex2, on the same context
+  if (fault::should_fail(fault::Site::sha1_final) || EVP_DigestFinal_ex(ctx_, out.data(), &len) != 1 ||
+      len != out.size())
+    return fail("EVP_DigestFinal_ex").error();
   return out;
 }
 
-std::string Sha1::hex_digest() {
+Result<std::string> Sha1::hex_digest() {
   auto d = digest();
-  return to_hex(d);
+  if (!d) return d.error();
+  return to_hex(*d);
+}
+
+void Sha1::reset() noexcept {
+  started_ = false;
+  error_ = Status{};
 }
 
 std::string to_hex(ByteView data) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(data.size() * 2);
-  for (auto b : data) {
-    s += kHex[b >> 4];
-    s += kHex[b & 15];
+  std::string s(data.size() * 2, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    s[2 * i] = kHex[data[i] >> 4];
+    s[2 * i + 1] = kHex[data[i] & 15];
   }
   return s;
 }
 
-std::string sha1_hex(ByteView data) {
+Result<std::string> sha1_hex(ByteView data) {
   Sha1 h;
-  h.update(data);
+  CASBLOB_TRY(h.update(data));
   return h.hex_digest();
 }
 
 Status HashingSink::write(ByteView data) {
-  sha1_.update(data);
+  CASBLOB_TRY(sha1_.update(data));
   count_ += data.size();
   return next_ ? next_->write(data) : Status{};
 }

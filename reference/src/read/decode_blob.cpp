@@ -4,7 +4,9 @@
 #include <exception>
 
 #include "casblob/experimental/container.hpp"
+#include "casblob/experimental/direct_sink.hpp"
 #include "casblob/reader.hpp"
+#include "common/buffer.hpp"
 
 namespace casblob {
 namespace {
@@ -30,16 +32,24 @@ std::size_t decoded_size_hint(ByteView blob, std::uint64_t limit) {
 }  // namespace
 
 Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
-  BlobDecoder dec(sidecar, opts, out);
+  BlobDecoder dec;
+  return decode_blob(dec, blob, sidecar, opts, out);
+}
+
+Result<DecodeInfo> decode_blob(BlobDecoder& dec, Source& blob, const SidecarText& sidecar, const ReadOptions& opts,
+                               Sink& out) {
+  dec.reset(sidecar, opts, out);
   // R-READ-2: when the sidecar already decided (steps 1-7 failed), the payload is not read.
   if (!dec.encoding()) return dec.finish();
   // A buffer the size of the input when it is known and small: a 200-byte blob never touches
-  // a 256 KiB buffer (first-touch page faults dominate small reads).
+  // a 256 KiB buffer (first-touch page faults dominate small reads). Not zeroed: it is filled
+  // before it is read.
   std::size_t size = std::max<std::size_t>(opts.chunk, 1);
   if (auto n = blob.size_hint(); n && *n < size) size = static_cast<std::size_t>(*n) + 1;
-  Bytes buf(size);
+  detail::ScratchBuffer buf;
+  if (!buf.ensure(size)) return Error(Errc::io_error, "decode: out of memory");
   for (;;) {
-    auto n = blob.read(buf);
+    auto n = blob.read(std::span<std::uint8_t>(buf.data(), size));
     if (!n) return n.error();
     if (*n == 0) break;
     Status s = dec.update(ByteView(buf.data(), *n));
@@ -48,21 +58,33 @@ Result<DecodeInfo> decode_blob(Source& blob, const SidecarText& sidecar, const R
   return dec.finish();
 }
 
+Result<DecodeInfo> decode_blob(BlobDecoder& dec, ByteView blob, const SidecarText& sidecar, const ReadOptions& opts,
+                               Bytes& out) {
+  // The codecs decode straight into `out` (BytesDirectSink): no copy of the content.
+  BytesDirectSink sink(out);
+  dec.reset(sidecar, opts, sink);
+  Status s;
+  if (dec.encoding() && !blob.empty()) s = dec.update(blob);  // no read buffer: the caller's bytes as they are
+  auto info = s.ok() ? dec.finish() : Result<DecodeInfo>(s.error());
+  if (!info) {
+    out.clear();
+    return info.error();
+  }
+  sink.finish();
+  return info;
+}
+
 Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const ReadOptions& opts) {
-  MemorySink sink;
+  Decoded d;
   try {
-    sink.bytes().reserve(decoded_size_hint(blob, opts.profile == Profile::strict ? opts.max_size : UINT64_MAX));
+    d.bytes.reserve(decoded_size_hint(blob, opts.profile == Profile::strict ? opts.max_size : UINT64_MAX));
   } catch (const std::exception&) {  // a hint only: grow as needed instead
   }
-  // No read buffer: the decoder takes the caller's bytes as they are.
-  BlobDecoder dec(sidecar, opts, sink);
-  if (dec.encoding() && !blob.empty()) {
-    Status s = dec.update(blob);
-    if (!s.ok()) return s.error();
-  }
-  auto info = dec.finish();
+  BlobDecoder dec;
+  auto info = decode_blob(dec, blob, sidecar, opts, d.bytes);
   if (!info) return info.error();
-  return Decoded{std::move(info.value()), std::move(sink.bytes())};
+  d.info = std::move(*info);
+  return d;
 }
 
 }  // namespace casblob

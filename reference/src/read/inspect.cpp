@@ -55,7 +55,11 @@ Result<InspectReport> inspect_blob(Source& blob, const InspectOptions& opts) {
   if (!gz && !lz && rep.container != Container::empty)
     st = Error(Errc::corrupt, "not a gzip member or lz4 frame", Detail::bad_magic);
   rep.decode_status = st;
-  if (st.ok() && (gz || lz)) rep.decoded_sha1 = hasher.hex_digest();
+  if (st.ok() && (gz || lz)) {
+    auto sha1 = hasher.hex_digest();
+    if (!sha1) return sha1.error();
+    rep.decoded_sha1 = std::move(*sha1);
+  }
   return rep;
 }
 

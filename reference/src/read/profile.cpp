@@ -5,9 +5,13 @@
 namespace casblob {
 namespace {
 
-// Spec 7. `legacy`, `v2` and `v2-nolz4` are measured models of deployed readers (R-PROF-2),
-// `strict` is the reader the spec recommends (R-PROF-1).
-constexpr std::array<ProfileInfo, 4> kProfiles{{
+// Spec 7. `pre-cas`, `legacy`, `v2` and `v2-nolz4` are measured models of deployed readers
+// (R-PROF-2), `strict` is the reader the spec recommends (R-PROF-1). The release ranges are
+// the ones the release-history sweep measured (the spec's release-history appendix).
+constexpr std::array<ProfileInfo, 5> kProfiles{{
+    {Profile::pre_cas, "pre-cas",
+     "Metaflow 2.0-2.3, before the CAS (LocalDataStore.load_data: gunzips every blob, never reads a sidecar)",
+     "faithful, hazards included; every failure is unhandled (no DataException)"},
     {Profile::legacy, "legacy",
      "released Metaflow 2.4-2.19 (v1 gzip only, no sidecar = gzip, Python gzip/json semantics)",
      "faithful, hazards included"},

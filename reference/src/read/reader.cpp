@@ -2,21 +2,25 @@
 // function below, in the spec's order, citing the requirements it checks; the first step that
 // fails decides the result (R-READ-1) and every later call returns that verdict.
 //
-//   steps 1-7  in the constructor: they need only the key and the sidecar
+//   steps 1-7  in the constructor (or reset()): they need only the key and the sidecar
 //   step 8     once the first kContainerProbeSize payload bytes (or all of them) are in
 //   steps 9-10 the payload decoder, fed as bytes arrive
 //   step 11    a LimitSink between the decoder and the output
-//   step 12    in finish(), on the SHA-1 computed as the bytes went out
+//   step 12    in finish(), on the SHA-1 a DigestSink computed as the bytes went out
 //
-// The modelled profiles (legacy, v2, v2-nolz4) skip what the real readers skip: no magic
+// When the caller's sink lends its memory (DirectSink), the limit and digest sinks pass it on,
+// and the codecs decode in place (one copy less). A decoder reset() for the next blob keeps its
+// codec contexts: long-lived callers (batch, census, audit) pay the set-up once.
+//
+// The modelled profiles (pre-cas, legacy, v2, v2-nolz4) skip what the real readers skip: no magic
 // agreement, no limit, no key check; their dispatch and codecs reproduce Python (Appendix A).
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 
 #include "casblob/experimental/container.hpp"
-#include "casblob/key.hpp"
 #include "casblob/reader.hpp"
+#include "read/digest_sink.hpp"
 #include "read/dispatch.hpp"
 #include "read/limit_sink.hpp"
 #include "read/payload_decoder.hpp"
@@ -29,14 +33,16 @@ std::string_view name(Encoding e) noexcept {
     case Encoding::gzip_v1: return "gzip-v1";
     case Encoding::gzip_nosidecar: return "gzip-nosidecar";
     case Encoding::lz4_v2: return "lz4-v2";
+    case Encoding::gzip_pre_cas: return "gzip-pre-cas";
   }
   return "unknown";
 }
 
 // Steps 2-7: the sidecar selects the decoder (strict: R-NS-2, R-META-6..9, R-RAW-2, R-READ-2,
-// R-READ-3; modelled readers: Metaflow's own dispatch, Appendix A.3).
+// R-READ-3; modelled readers: Metaflow's own dispatch, Appendix A.3; pre-CAS Metaflow has none).
 Result<Encoding> select_encoding(const SidecarText& sidecar, Profile profile) {
   if (profile == Profile::strict) return detail::dispatch_strict(sidecar);
+  if (profile == Profile::pre_cas) return detail::dispatch_pre_cas(sidecar);
   return detail::dispatch_python(sidecar, profile);
 }
 
@@ -89,13 +95,20 @@ Status check_key_match(const std::string& sha1, const std::string& key) {
 }  // namespace
 
 struct BlobDecoder::Impl {
-  const ReadOptions opts;
-  const bool strict;
+  ReadOptions opts;
+  bool strict = true;
   Status verdict;  // sticky: the first failure (R-READ-1)
   std::optional<Encoding> encoding;
-  HashingSink hasher;                                 // step 12 input
-  detail::LimitSink limited;                          // step 11 (strict)
-  std::unique_ptr<detail::PayloadDecoder> payload;   // steps 9-10
+  detail::DigestSink hasher;                 // step 12 input
+  detail::LimitSink limited;                 // step 11 (strict)
+  detail::PayloadDecoders decoders;          // steps 9-10, kept from blob to blob
+  detail::PayloadDecoder* payload = nullptr;
+  // Steps 2-7 depend on the sidecar text and the profile only, and a store holds a handful of
+  // distinct sidecars: a reset() decoder remembers the last verdict instead of parsing the
+  // same JSON again for every blob.
+  std::optional<std::string> last_sidecar;
+  std::optional<Profile> last_profile;
+  Result<Encoding> last_encoding = Encoding::raw;
   std::uint8_t head[kContainerProbeSize] = {};
   std::size_t head_len = 0;
   bool head_passed = false;  // step 8 done, head handed to the payload decoder
@@ -103,20 +116,37 @@ struct BlobDecoder::Impl {
   bool finished = false;
   std::optional<Emitted> emitted;  // set by finish()
 
-  Impl(const SidecarText& sidecar, const ReadOptions& o, Sink& out)
-      : opts(o),
-        strict(o.profile == Profile::strict),
-        hasher(&out),
-        limited(hasher, strict ? o.max_size : UINT64_MAX) {
+  Impl() : verdict(Error(Errc::usage, "BlobDecoder: reset() it with a sidecar before use")) {}
+
+  // A new blob: the state of a freshly constructed decoder, with the codec contexts, buffers
+  // and the SHA-1 context of the previous blob (issue 19: per-blob set-up was most of the cost
+  // of a small blob).
+  void start(const SidecarText& sidecar, const ReadOptions& o, Sink& out) {
+    opts = o;
+    strict = o.profile == Profile::strict;
+    verdict = Status{};
+    encoding.reset();
+    payload = nullptr;
+    head_len = 0;
+    head_passed = false;
+    stored = 0;
+    finished = false;
+    emitted.reset();
+    hasher.reset(out);
+    limited.reset(hasher, strict ? o.max_size : UINT64_MAX);
     verdict = check_key(opts.key);  // step 1
     if (!verdict.ok()) return;
-    auto enc = select_encoding(sidecar, opts.profile);  // steps 2-7
-    if (!enc) {
-      verdict = enc.error();
+    if (last_profile != opts.profile || last_sidecar != sidecar) {
+      last_encoding = select_encoding(sidecar, opts.profile);  // steps 2-7
+      last_sidecar = sidecar;
+      last_profile = opts.profile;
+    }
+    if (!last_encoding) {
+      verdict = last_encoding.error();
       return;
     }
-    encoding = *enc;
-    payload = detail::make_payload_decoder(*encoding, strict, limited);
+    encoding = *last_encoding;
+    payload = &decoders.select(*encoding, strict, limited);
     head_passed = !strict;  // the modelled readers have no step 8
   }
 
@@ -156,7 +186,9 @@ struct BlobDecoder::Impl {
     Status s = verdict;
     if (s.ok() && !head_passed) s = pass_head(true);
     if (s.ok()) s = fail(payload->finish());
-    emitted = Emitted{hasher.count(), hasher.hex_digest()};
+    auto digest = hasher.hex_digest();
+    if (digest) emitted = Emitted{hasher.count(), std::move(*digest)};
+    else if (s.ok()) s = fail(digest.error());
     if (!s.ok()) return s.error();
 
     DecodeInfo info;
@@ -173,8 +205,14 @@ struct BlobDecoder::Impl {
   }
 };
 
+BlobDecoder::BlobDecoder() : impl_(std::make_unique<Impl>()) {}
 BlobDecoder::BlobDecoder(const SidecarText& sidecar, const ReadOptions& opts, Sink& out)
-    : impl_(std::make_unique<Impl>(sidecar, opts, out)) {}
+    : impl_(std::make_unique<Impl>()) {
+  impl_->start(sidecar, opts, out);
+}
+void BlobDecoder::reset(const SidecarText& sidecar, const ReadOptions& opts, Sink& out) {
+  impl_->start(sidecar, opts, out);
+}
 BlobDecoder::~BlobDecoder() = default;
 BlobDecoder::BlobDecoder(BlobDecoder&&) noexcept = default;
 BlobDecoder& BlobDecoder::operator=(BlobDecoder&&) noexcept = default;

@@ -10,18 +10,19 @@ namespace {
 // R-RAW-1: the payload is the content.
 class RawEncoder final : public Encoder {
  public:
-  explicit RawEncoder(Sink& out) : out_(out) {}
-  Status write(ByteView d) override { return out_.write(d); }
+  void reset(Sink& out) { out_ = &out; }
+  Status write(ByteView d) override { return out_->write(d); }
   Status finish() override { return {}; }
 
  private:
-  Sink& out_;
+  Sink* out_ = nullptr;
 };
 
 // R-W1-1 .. R-W1-4.
 class GzipEncoder final : public Encoder {
  public:
   GzipEncoder(Sink& out, const GzipWriteOptions& o) : w_(out, o) {}
+  void reset(Sink& out, const GzipWriteOptions& o) { w_.reset(out, o); }
   Status write(ByteView d) override { return w_.write(d); }
   Status finish() override { return w_.finish(); }
 
@@ -36,6 +37,11 @@ class Lz4Encoder final : public Encoder {
  public:
   Lz4Encoder(Sink& out, const Lz4WriteOptions& o, std::optional<std::uint64_t> from_hint)
       : w_(out, o), expected_(from_hint) {}
+  void reset(Sink& out, const Lz4WriteOptions& o, std::optional<std::uint64_t> from_hint) {
+    w_.reset(out, o);
+    expected_ = from_hint;
+    seen_ = 0;
+  }
   Status write(ByteView d) override {
     seen_ += d.size();
     if (expected_ && seen_ > *expected_) return changed();
@@ -58,11 +64,26 @@ class Lz4Encoder final : public Encoder {
 
 }  // namespace
 
-Result<std::unique_ptr<Encoder>> make_encoder(const EncodeOptions& opts, std::optional<std::uint64_t> size_hint,
-                                              Sink& out) {
+struct EncoderSet::Impl {
+  RawEncoder raw;
+  std::unique_ptr<GzipEncoder> gzip;
+  std::unique_ptr<Lz4Encoder> lz4;
+};
+
+EncoderSet::EncoderSet() : impl_(std::make_unique<Impl>()) {}
+EncoderSet::~EncoderSet() = default;
+
+Result<Encoder*> EncoderSet::select(const EncodeOptions& opts, std::optional<std::uint64_t> size_hint, Sink& out) {
   if (opts.version != 1 && opts.version != 2) return Error(Errc::usage, "version must be 1 (gzip) or 2 (lz4 frame)");
-  if (opts.raw) return std::unique_ptr<Encoder>(std::make_unique<RawEncoder>(out));
-  if (opts.version == 1) return std::unique_ptr<Encoder>(std::make_unique<GzipEncoder>(out, opts.gzip));
+  if (opts.raw) {
+    impl_->raw.reset(out);
+    return static_cast<Encoder*>(&impl_->raw);
+  }
+  if (opts.version == 1) {
+    if (impl_->gzip) impl_->gzip->reset(out, opts.gzip);
+    else impl_->gzip = std::make_unique<GzipEncoder>(out, opts.gzip);
+    return static_cast<Encoder*>(impl_->gzip.get());
+  }
   if (!lz4_available()) return Error(Errc::codec_unavailable, "cas_version 2 needs lz4, not built in");
   Lz4WriteOptions lo = opts.lz4;
   std::optional<std::uint64_t> from_hint;
@@ -77,7 +98,9 @@ Result<std::unique_ptr<Encoder>> make_encoder(const EncodeOptions& opts, std::op
       lo.size_hint = 0;
     }
   }
-  return std::unique_ptr<Encoder>(std::make_unique<Lz4Encoder>(out, lo, from_hint));
+  if (impl_->lz4) impl_->lz4->reset(out, lo, from_hint);
+  else impl_->lz4 = std::make_unique<Lz4Encoder>(out, lo, from_hint);
+  return static_cast<Encoder*>(impl_->lz4.get());
 }
 
 EncodeInfo make_encode_info(const EncodeOptions& opts, std::string key, std::uint64_t input_size,

@@ -1,5 +1,5 @@
 // The one encoder factory of the write layer (writer.cpp, parallel_encoder.cpp): raw, gzip (v1)
-// or lz4 frame (v2) behind one interface. Internal.
+// or lz4 frame (v2) behind one interface, kept from blob to blob by an EncoderSet. Internal.
 #pragma once
 
 #include <cstdint>
@@ -18,10 +18,22 @@ class Encoder {
   virtual Status finish() = 0;
 };
 
+// The encoders of one writer (BlobEncoder, ParallelEncoder): select() resets the one the
+// options need -- its deflate stream (deflateReset, not deflateInit2's ~270 KB per blob), its
+// lz4 context where the bytes allow it -- instead of making a new one per blob (issue 19).
 // `size_hint`: the content length the source announced, if any (lz4 content size). Errors:
-// usage (version not 1 or 2), codec_unavailable (v2 without lz4).
-Result<std::unique_ptr<Encoder>> make_encoder(const EncodeOptions& opts, std::optional<std::uint64_t> size_hint,
-                                              Sink& out);
+// usage (version not 1 or 2), codec_unavailable (v2 without lz4). The encoder returned is
+// valid until the next select().
+class EncoderSet {
+ public:
+  EncoderSet();
+  ~EncoderSet();
+  Result<Encoder*> select(const EncodeOptions& opts, std::optional<std::uint64_t> size_hint, Sink& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 EncodeInfo make_encode_info(const EncodeOptions& opts, std::string key, std::uint64_t input_size,
                             std::uint64_t stored_size);

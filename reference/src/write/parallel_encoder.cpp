@@ -68,7 +68,7 @@ struct HashJob {
   // avail = published pieces * 2 + closed bit: one word, so the helper can wait on both.
   std::atomic<std::uint64_t> avail{0}, claimed{0}, done{0};
   std::optional<Sha1> sha{std::in_place};
-  std::string key;
+  Result<std::string> key = std::string{};  // or the SHA-1 error (sticky from any update)
 
   ByteView get(std::uint64_t p) const {
     if (!ring) {
@@ -185,6 +185,8 @@ struct CloseGuard {
 struct ParallelEncoder::Impl {
   ParallelOptions popts;
   Helper helper;
+  detail::EncoderSet encoders;  // kept from blob to blob
+  BlobEncoder sequential;       // below min_size
 };
 
 ParallelEncoder::ParallelEncoder(ParallelOptions opts) : impl_(std::make_unique<Impl>()) { impl_->popts = opts; }
@@ -195,9 +197,9 @@ Result<EncodeInfo> ParallelEncoder::encode(Source& in, const EncodeOptions& opts
   const ParallelOptions& popts = impl_->popts;
   const std::optional<std::uint64_t> size_hint = in.size_hint();
   if ((size_hint && *size_hint < popts.min_size) || popts.chunk == 0 || popts.slots < 2)
-    return encode_blob(in, opts, out);
+    return impl_->sequential.encode(in, opts, out);
   CountingSink counted(out);
-  auto enc = detail::make_encoder(opts, size_hint, counted);
+  auto enc = impl_->encoders.select(opts, size_hint, counted);
   if (!enc) return enc.error();
 
   auto job = std::make_shared<HashJob>();
@@ -229,16 +231,17 @@ Result<EncodeInfo> ParallelEncoder::encode(Source& in, const EncodeOptions& opts
     }
   }
   CASBLOB_TRY((*enc)->finish());
-  return detail::make_encode_info(opts, job->key, total, counted.count());
+  if (!job->key) return job->key.error();
+  return detail::make_encode_info(opts, *job->key, total, counted.count());
 }
 
 Result<Encoded> ParallelEncoder::encode(ByteView data, const EncodeOptions& opts) {
   const ParallelOptions& popts = impl_->popts;
-  if (data.size() < popts.min_size || popts.chunk == 0) return encode_blob(data, opts);
+  if (data.size() < popts.min_size || popts.chunk == 0) return impl_->sequential.encode(data, opts);
   MemorySink sink;
   sink.bytes().reserve(detail::encoded_size_bound(data.size()));
   CountingSink counted(sink);
-  auto enc = detail::make_encoder(opts, data.size(), counted);
+  auto enc = impl_->encoders.select(opts, data.size(), counted);
   if (!enc) return enc.error();
 
   auto job = std::make_shared<HashJob>();
@@ -261,7 +264,8 @@ Result<Encoded> ParallelEncoder::encode(ByteView data, const EncodeOptions& opts
   // Nothing can be claimed any more (claimed >= pieces): the helper no longer reads `data`.
   job->finish();
   if (!s.ok()) return s.error();
-  return Encoded{detail::make_encode_info(opts, job->key, data.size(), counted.count()), std::move(sink.bytes())};
+  if (!job->key) return job->key.error();
+  return Encoded{detail::make_encode_info(opts, *job->key, data.size(), counted.count()), std::move(sink.bytes())};
 }
 
 }  // namespace casblob

@@ -6,32 +6,17 @@
 #endif
 
 #include <algorithm>
+#include <exception>
+#include <type_traits>
 
+#include "casblob/experimental/direct_sink.hpp"
 #include "casblob/key.hpp"
 #include "casblob/meta.hpp"
+#include "common/buffer.hpp"
 #include "write/encoder.hpp"
 
 namespace casblob {
 namespace {
-
-// Streaming: one read buffer, sized to the input when that is small.
-Result<std::uint64_t> pump(Source& in, Sha1& sha, detail::Encoder& enc) {
-  std::size_t size = kDefaultChunk;
-  if (auto n = in.size_hint(); n && *n < size) size = static_cast<std::size_t>(*n) + 1;
-  Bytes buf(size);
-  std::uint64_t total = 0;
-  for (;;) {
-    auto n = in.read(buf);
-    if (!n) return n.error();
-    if (*n == 0) break;
-    ByteView chunk(buf.data(), *n);
-    sha.update(chunk);
-    CASBLOB_TRY(enc.write(chunk));
-    total += *n;
-  }
-  CASBLOB_TRY(enc.finish());
-  return total;
-}
 
 // In memory: no copy into a read buffer. Pieces small enough to stay in cache between the
 // hash and the encoder.
@@ -39,32 +24,20 @@ Result<std::uint64_t> pump(ByteView data, Sha1& sha, detail::Encoder& enc) {
   constexpr std::size_t kPiece = 256 * 1024;
   for (std::size_t i = 0; i < data.size(); i += kPiece) {
     ByteView chunk = data.subspan(i, std::min(kPiece, data.size() - i));
-    sha.update(chunk);
+    CASBLOB_TRY(sha.update(chunk));
     CASBLOB_TRY(enc.write(chunk));
   }
   CASBLOB_TRY(enc.finish());
   return std::uint64_t{data.size()};
 }
 
-template <class Input>
-Result<EncodeInfo> encode_any(Input& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
-                              Sink& out) {
-  CountingSink counted(out);
-  auto enc = detail::make_encoder(opts, size_hint, counted);
-  if (!enc) return enc.error();
-  Sha1 sha;
-  auto total = pump(in, sha, **enc);
-  if (!total) return total.error();
-  return detail::make_encode_info(opts, sha.hex_digest(), *total, counted.count());
-}
-
 #if CASBLOB_WITH_LZ4
 // v2 with the whole input in memory: python-lz4's own call, LZ4F_compressFrame, straight into
 // the output. Same bytes as Lz4Writer (which reproduces this call while streaming), but
 // without its per-block copy into liblz4's buffer and the extra dictionary work that costs
-// (bench: ~25% of the encode time on 8 MB). nullopt: options the one-shot call cannot take.
-std::optional<Bytes> lz4_one_shot(ByteView data, const Lz4WriteOptions& o) {
-  if ((o.content_size && *o.content_size != data.size()) || o.size_hint) return std::nullopt;
+// (bench: ~25% of the encode time on 8 MB). False: options the one-shot call cannot take.
+bool lz4_one_shot(ByteView data, const Lz4WriteOptions& o, Bytes& out) {
+  if ((o.content_size && *o.content_size != data.size()) || o.size_hint) return false;
   LZ4F_preferences_t prefs{};
   prefs.frameInfo.blockSizeID = static_cast<LZ4F_blockSizeID_t>(o.block_size);
   prefs.frameInfo.blockMode = o.independent_blocks ? LZ4F_blockIndependent : LZ4F_blockLinked;
@@ -72,34 +45,102 @@ std::optional<Bytes> lz4_one_shot(ByteView data, const Lz4WriteOptions& o) {
   prefs.frameInfo.blockChecksumFlag = o.block_checksum ? LZ4F_blockChecksumEnabled : LZ4F_noBlockChecksum;
   prefs.frameInfo.contentSize = data.size();  // python-lz4 store_size=True (0: none stored)
   prefs.compressionLevel = o.level;
-  Bytes out(LZ4F_compressFrameBound(data.size(), &prefs));
+  out.resize(LZ4F_compressFrameBound(data.size(), &prefs));
   std::size_t n = LZ4F_compressFrame(out.data(), out.size(), data.data(), data.size(), &prefs);
-  if (LZ4F_isError(n)) return std::nullopt;  // the streaming writer reports the error
+  if (LZ4F_isError(n)) return false;  // the streaming writer reports the error
   out.resize(n);
-  return out;
+  return true;
 }
 #endif
 
 }  // namespace
 
-Result<EncodeInfo> encode_blob(Source& in, const EncodeOptions& opts, Sink& out) {
-  return encode_any(in, in.size_hint(), opts, out);
+struct BlobEncoder::Impl {
+  detail::EncoderSet encoders;
+  Sha1 sha;
+  detail::ScratchBuffer buf;  // the streaming read buffer, not zeroed: filled before it is read
+
+  // Streaming: one read buffer, sized to the input when that is small.
+  Result<std::uint64_t> pump(Source& in, detail::Encoder& enc) {
+    std::size_t size = kDefaultChunk;
+    if (auto n = in.size_hint(); n && *n < size) size = static_cast<std::size_t>(*n) + 1;
+    if (!buf.ensure(size)) return Error(Errc::io_error, "encode: out of memory");
+    std::uint64_t total = 0;
+    for (;;) {
+      auto n = in.read(std::span<std::uint8_t>(buf.data(), size));
+      if (!n) return n.error();
+      if (*n == 0) break;
+      ByteView chunk(buf.data(), *n);
+      CASBLOB_TRY(sha.update(chunk));
+      CASBLOB_TRY(enc.write(chunk));
+      total += *n;
+    }
+    CASBLOB_TRY(enc.finish());
+    return total;
+  }
+
+  template <class Input>
+  Result<EncodeInfo> encode_any(Input& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
+                                Sink& out) {
+    CountingSink counted(out);
+    auto enc = encoders.select(opts, size_hint, counted);
+    if (!enc) return enc.error();
+    sha.reset();
+    Result<std::uint64_t> total = std::uint64_t{0};
+    if constexpr (std::is_same_v<Input, ByteView>) total = casblob::pump(in, sha, **enc);
+    else total = pump(in, **enc);
+    if (!total) return total.error();
+    auto key = sha.hex_digest();
+    if (!key) return key.error();
+    return detail::make_encode_info(opts, std::move(*key), *total, counted.count());
+  }
+};
+
+BlobEncoder::BlobEncoder() : impl_(std::make_unique<Impl>()) {}
+BlobEncoder::~BlobEncoder() = default;
+
+Result<EncodeInfo> BlobEncoder::encode(Source& in, const EncodeOptions& opts, Sink& out) {
+  return impl_->encode_any(in, in.size_hint(), opts, out);
 }
 
-Result<Encoded> encode_blob(ByteView data, const EncodeOptions& opts) {
+Result<EncodeInfo> BlobEncoder::encode(ByteView data, const EncodeOptions& opts, Bytes& out) {
 #if CASBLOB_WITH_LZ4
-  if (opts.version == 2 && !opts.raw) {
-    if (auto bytes = lz4_one_shot(data, opts.lz4)) {
-      auto info = detail::make_encode_info(opts, sha1_hex(data), data.size(), bytes->size());
-      return Encoded{std::move(info), std::move(*bytes)};
-    }
+  // The one-shot call for the fast levels (its state lives on the stack); at the HC levels it
+  // would allocate and clear a 256 KB HC state per blob, where the kept Lz4Writer (same bytes)
+  // resets its own: there the streaming path below is the cheaper one.
+  constexpr int kFirstHcLevel = 3;
+  if (opts.version == 2 && !opts.raw && opts.lz4.level < kFirstHcLevel && lz4_one_shot(data, opts.lz4, out)) {
+    impl_->sha.reset();
+    CASBLOB_TRY(impl_->sha.update(data));
+    auto key = impl_->sha.hex_digest();
+    if (!key) return key.error();
+    return detail::make_encode_info(opts, std::move(*key), data.size(), out.size());
   }
 #endif
-  MemorySink sink;
-  sink.bytes().reserve(detail::encoded_size_bound(data.size()));
-  auto info = encode_any(data, std::uint64_t{data.size()}, opts, sink);
-  if (!info) return info.error();
-  return Encoded{std::move(info.value()), std::move(sink.bytes())};
+  BytesDirectSink sink(out);  // overwrites `out` from its start
+  try {
+    if (out.capacity() < detail::encoded_size_bound(data.size())) out.reserve(detail::encoded_size_bound(data.size()));
+  } catch (const std::exception&) {  // a hint only: grow as needed instead
+  }
+  auto info = impl_->encode_any(data, std::uint64_t{data.size()}, opts, sink);
+  if (!info) {
+    out.clear();
+    return info.error();
+  }
+  sink.finish();
+  return info;
 }
+
+Result<Encoded> BlobEncoder::encode(ByteView data, const EncodeOptions& opts) {
+  Encoded e;
+  auto info = encode(data, opts, e.bytes);
+  if (!info) return info.error();
+  e.info = std::move(*info);
+  return e;
+}
+
+Result<EncodeInfo> encode_blob(Source& in, const EncodeOptions& opts, Sink& out) { return BlobEncoder().encode(in, opts, out); }
+
+Result<Encoded> encode_blob(ByteView data, const EncodeOptions& opts) { return BlobEncoder().encode(data, opts); }
 
 }  // namespace casblob

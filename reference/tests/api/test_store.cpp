@@ -57,14 +57,14 @@ TEST_CASE("put writes <root>/<flow>/data/<kk>/<key> and <key>_meta as Metaflow d
   for (int version : {1, 2}) {
     auto info = s.put(as_bytes("hello metaflow"), opts(version));
     REQUIRE(info);
-    CHECK(info->encode.key == sha1_hex(as_bytes("hello metaflow")));
+    CHECK(info->encode.key == sha1_hex(as_bytes("hello metaflow")).value());
     REQUIRE(fs::exists(s.blob(info->encode.key)));
     // The second put of the same content is skipped: the first (v1) sidecar stays.
     CHECK(info->outcome == (version == 1 ? PutInfo::Outcome::stored : PutInfo::Outcome::already_stored));
     CHECK(test::slurp(s.blob(info->encode.key).string() + "_meta") == "{\"cas_raw\": false, \"cas_version\": 1}");
   }
   // Nothing else: no temporary files left behind.
-  const std::string key = sha1_hex(as_bytes("hello metaflow"));
+  const std::string key = sha1_hex(as_bytes("hello metaflow")).value();
   CHECK(test::files_under(s.root()) ==
         std::vector<std::string>{"HelloFlow/data/" + key.substr(0, 2) + "/" + key,
                                  "HelloFlow/data/" + key.substr(0, 2) + "/" + key + "_meta"});
@@ -80,6 +80,11 @@ TEST_CASE("get reads back every encoding under every profile that knows it", "[s
       if (version == 2 && !raw && (p == Profile::legacy || p == Profile::v2_nolz4)) continue;
       INFO("version " << version << " raw " << raw << " profile " << name(p));
       auto got = s.get(info->encode.key, p);
+      if (p == Profile::pre_cas && (version != 1 || raw)) {  // gunzips every blob (spec 11.4)
+        REQUIRE_FALSE(got);
+        CHECK(got.error().code == Errc::unhandled);
+        continue;
+      }
       REQUIRE(got);
       CHECK(*got == payload);
     }
@@ -136,7 +141,7 @@ TEST_CASE("a symbolic link inside the store is refused for reads and writes (spe
   Store s;
   test::TempDir outside;
   Bytes data = test::seeded_bytes("text", 1000, 1);
-  const std::string key = sha1_hex(data);
+  const std::string key = sha1_hex(data).value();
   // The shard directory of `key` is a link to a folder outside the root.
   fs::create_directories(s.root() / "F" / "data");
   fs::create_directory_symlink(outside.dir, s.root() / "F" / "data" / key.substr(0, 2));
@@ -164,7 +169,7 @@ TEST_CASE("a symbolic link inside the store is refused for reads and writes (spe
 
 TEST_CASE("a re-put heals a payload left without its sidecar (F1, R-KEY-4)", "[store]") {
   Bytes data = test::seeded_bytes("float64", 300000, 5);
-  const std::string key = sha1_hex(data);
+  const std::string key = sha1_hex(data).value();
   struct Case {
     EncodeOptions first;  // what the interrupted put wrote
     EncodeOptions again;  // what the re-put asks for
@@ -203,7 +208,7 @@ TEST_CASE("a re-put heals a payload left without its sidecar (F1, R-KEY-4)", "[s
 
 TEST_CASE("concurrent puts of one new content in two encodings end with a payload and its own sidecar (F3)", "[store]") {
   Bytes data = test::seeded_bytes("text", 100000, 7);
-  const std::string key = sha1_hex(data);
+  const std::string key = sha1_hex(data).value();
   for (int round = 0; round < 40; ++round) {
     Store s;
     auto put = [&](EncodeOptions eo) {

@@ -28,7 +28,7 @@ std::string text(const Bytes& b) { return {b.begin(), b.end()}; }
 TEST_CASE("encode writes OUT and OUT_meta and prints the key, decode reads it back", "[cli]") {
   Cli cli;
   Bytes data = test::seeded_bytes("float64", 300000, 3);
-  std::string key = sha1_hex(data);
+  std::string key = sha1_hex(data).value();
   cli.write("in", data);
   for (std::string v : {"1", "2"}) {
     auto enc = cli.run({"encode", "--version", v, cli.path("in"), cli.path(key)});
@@ -50,7 +50,7 @@ TEST_CASE("encode writes OUT and OUT_meta and prints the key, decode reads it ba
 TEST_CASE("decode exit codes are the documented ones, and failures leave no output file", "[cli]") {
   Cli cli;
   Bytes data = test::seeded_bytes("text", 5000, 1);
-  std::string key = sha1_hex(data);
+  std::string key = sha1_hex(data).value();
   cli.write("in", data);
   REQUIRE(cli.run({"encode", "--version", "1", cli.path("in"), cli.path("blob")}).exit == 0);
   REQUIRE(cli.run({"encode", "--version", "2", cli.path("in"), cli.path("blob2")}).exit == 0);
@@ -112,7 +112,7 @@ TEST_CASE("strict never writes unverified bytes to stdout, legacy returns what P
 TEST_CASE("batch answers one JSON line per request", "[cli]") {
   Cli cli;
   Bytes data = test::seeded_bytes("text", 1000, 4);
-  std::string key = sha1_hex(data);
+  std::string key = sha1_hex(data).value();
   cli.write("in", data);
   REQUIRE(cli.run({"encode", "--version", "2", cli.path("in"), cli.path("blob")}).exit == 0);
   std::string req = json{{"blob", cli.path("blob")}, {"meta", cli.path("blob_meta")}, {"profile", "strict"}, {"key", key}}.dump() +
@@ -158,7 +158,7 @@ TEST_CASE("inspect describes gzip members, lz4 frames and trailing bytes", "[cli
 TEST_CASE("put and get use Metaflow's local datastore layout", "[cli]") {
   Cli cli;
   Bytes data = test::seeded_bytes("random", 20000, 6);
-  std::string key = sha1_hex(data);
+  std::string key = sha1_hex(data).value();
   cli.write("in", data);
   auto put = cli.run({"put", "--root", cli.path("root"), "--flow", "F", "--version", "2", "--json", cli.path("in")});
   REQUIRE(put.exit == 0);

@@ -55,7 +55,8 @@ TEST_CASE("census: make_input encodes every variant readably with Metaflow's sid
     for (Profile p : kAllProfiles) {
       Reading r = read_mutant(in.blob, in.sidecar, in.key, p);
       bool v2_blob = in.version == 2 && !in.raw;
-      if (v2_blob && p == Profile::legacy) CHECK(r.error == Errc::version_unsupported);
+      if (p == Profile::pre_cas && (v2_blob || in.raw)) CHECK(r.outcome == Outcome::unhandled);  // gunzips all
+      else if (v2_blob && p == Profile::legacy) CHECK(r.error == Errc::version_unsupported);
       else if (v2_blob && p == Profile::v2_nolz4) CHECK(r.error == Errc::codec_unavailable);
       else CHECK(r.outcome == Outcome::correct);
     }
@@ -222,13 +223,19 @@ TEST_CASE("census: a quick run is deterministic and strict never returns wrong b
         CHECK(a.outcome == b.outcome);
         CHECK(a.errors == b.errors);
       }
-  Counts strict = r1->merged(-1, 3, -1);
+  Counts strict = r1->merged(-1, profile_index(Profile::strict), -1);
   CHECK(strict.mutants == r1->total_mutants);
   CHECK(strict.outcome[2] == 0);
   CHECK(strict.outcome[3] == 0);
   // Raw blobs have no integrity check at all: every bit flip is silent for Metaflow.
-  Counts raw_flip = r1->merged(static_cast<int>(Variant::raw), 0, static_cast<int>(Mutation::bitflip));
+  Counts raw_flip = r1->merged(static_cast<int>(Variant::raw), profile_index(Profile::legacy),
+                               static_cast<int>(Mutation::bitflip));
   CHECK(raw_flip.outcome[2] == raw_flip.mutants);
+  // Profile pre-cas: every failure is unhandled, none is a clean error (spec 7).
+  Counts pre_cas = r1->merged(-1, profile_index(Profile::pre_cas), -1);
+  CHECK(pre_cas.mutants == r1->total_mutants);
+  CHECK(pre_cas.outcome[static_cast<int>(Outcome::clean_error)] == 0);
+  CHECK(pre_cas.outcome[static_cast<int>(Outcome::unhandled)] > 0);
 
   auto j = nlohmann::json::parse(to_json(*r1));
   CHECK(j["total_mutants"] == r1->total_mutants);

@@ -53,7 +53,7 @@ std::vector<std::string> sidecar_texts() {
 
 TEST_CASE("python dispatch matches pymodel on every sidecar variant, for v1 and v2 payloads", "[dispatch][python]") {
   Bytes data = test::seeded_bytes("text", 3000, 7);
-  std::string key = sha1_hex(data);
+  std::string key = sha1_hex(data).value();
   EncodeOptions e1, e2;
   e2.version = 2;
   Bytes v1 = encode_blob(data, e1)->bytes, v2 = encode_blob(data, e2)->bytes;

@@ -415,3 +415,39 @@ TEST_CASE("gzip decoder: the spec's examples (R-R1-1, R-R1-7)", "[gzip_decoder]"
   CHECK(decode(bytes_of({0x1f, 0x8b, 0x08, 0x20}), GzipReadOptions{}).detail == Detail::header);
   CHECK(decode(cat({member({"a"}), bytes_of({0x1f})}), GzipReadOptions{}).detail == Detail::truncated);
 }
+
+TEST_CASE("gzip decoder: long FNAME and FCOMMENT fields in any chunks: CRC16 checked over all of them, the report keeps 64 KiB (F25/F26)", "[gzip_decoder]") {
+  // The fields are scanned in bulk; the header CRC must still cover every byte, however the
+  // input is cut (a field split over chunks, a chunk ending on the terminator).
+  MemberSpec m{"content", 0x08 | 0x10 | 0x02};
+  m.name = std::string(300000, 'n');
+  m.comment = std::string(70000, 'c') + "end";
+  const Bytes good = member(m);
+  m.bad_hcrc = true;
+  const Bytes bad = member(m);
+  for (std::size_t chunk : {std::size_t{1} << 20, std::size_t{65536}, std::size_t{4097}, std::size_t{1}}) {
+    INFO("chunk " << chunk);
+    MemorySink sink;
+    GzipDecoder d(sink, GzipReadOptions{});
+    Status s;
+    for (std::size_t i = 0; i < good.size() && s.ok(); i += chunk)
+      s = d.update(ByteView(good).subspan(i, std::min(chunk, good.size() - i)));
+    REQUIRE(s.ok());
+    REQUIRE(d.finish().ok());
+    CHECK(std::string(sink.bytes().begin(), sink.bytes().end()) == "content");
+    REQUIRE(d.report().members.size() == 1);
+    CHECK(d.report().members[0].file_name == std::optional<std::string>(std::string(65536, 'n')));
+    CHECK(d.report().members[0].comment == std::optional<std::string>(std::string(65536, 'c')));
+
+    MemorySink sink2;
+    GzipDecoder d2(sink2, GzipReadOptions{});
+    Status s2;
+    for (std::size_t i = 0; i < bad.size() && s2.ok(); i += chunk)
+      s2 = d2.update(ByteView(bad).subspan(i, std::min(chunk, bad.size() - i)));
+    if (s2.ok()) s2 = Status(d2.finish());
+    REQUIRE_FALSE(s2.ok());
+    CHECK(s2.error().detail == Detail::header);
+    CHECK(s2.error().message.find("header CRC16 mismatch") != std::string::npos);
+    CHECK(sink2.bytes().empty());
+  }
+}

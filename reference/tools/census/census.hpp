@@ -1,7 +1,7 @@
 // The silent-corruption census (issue #7): every valid fixture and generated payloads of the
 // realistic kinds, each encoded as the v1/v2/raw variants, mutated (bit flips, truncations,
-// insertions, deletions, appended bytes, sidecar damage) and read under the four reader
-// profiles. Each read is classified as correct / clean_error / wrong_bytes / unhandled.
+// insertions, deletions, appended bytes, sidecar damage) and read under every reader profile
+// of the library's table (kAllProfiles). Each read is classified as correct / clean_error / wrong_bytes / unhandled.
 //
 // Mutants are generated on the fly by each worker thread from a compact plan (input, mutation
 // class, index); nothing but the inputs and sampled positions is held in memory.
@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,7 +52,14 @@ enum class Outcome { correct, clean_error, wrong_bytes, unhandled };
 inline constexpr int kOutcomes = 4;
 std::string_view name(Outcome o) noexcept;
 
-inline constexpr int kProfiles = 4;  // legacy, v2, v2-nolz4, strict (kAllProfiles order)
+// Every profile of the table, in kAllProfiles order: the census reads each mutant under each.
+inline constexpr int kProfiles = static_cast<int>(std::size(kAllProfiles));
+// The index of `p` in kAllProfiles (the profile dimension of Results::counts).
+constexpr int profile_index(Profile p) noexcept {
+  for (int i = 0; i < kProfiles; ++i)
+    if (kAllProfiles[i] == p) return i;
+  return -1;
+}
 inline constexpr int kErrcCount = static_cast<int>(Errc::usage) + 1;
 inline constexpr int kDetailCount = static_cast<int>(Detail::data) + 1;
 

@@ -73,9 +73,12 @@ json summary_json(const Results& r, int source) {
   return rows;
 }
 
+constexpr int kStrict = profile_index(Profile::strict);
+static_assert(kStrict >= 0);
+
 // Mutants per variant (each mutant is read under every profile: use the strict column).
 std::uint64_t variant_mutants(const Results& r, int source, int v) {
-  return r.merged_source(source, v, 3, -1).mutants;
+  return r.merged_source(source, v, kStrict, -1).mutants;
 }
 
 }  // namespace
@@ -159,8 +162,8 @@ std::string to_markdown(const Results& r, const std::string& command) {
   std::ostringstream o;
   o << "# Silent-corruption census\n\n";
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%llu mutants, each read under 4 profiles (%llu reads), in %.1f s (CPU %.1f s) on %u threads; seed %llu%s.\n\n",
-                static_cast<unsigned long long>(r.total_mutants),
+  std::snprintf(buf, sizeof buf, "%llu mutants, each read under %d profiles (%llu reads), in %.1f s (CPU %.1f s) on %u threads; seed %llu%s.\n\n",
+                static_cast<unsigned long long>(r.total_mutants), kProfiles,
                 static_cast<unsigned long long>(r.total_mutants * kProfiles), r.seconds, r.cpu_seconds, r.threads,
                 static_cast<unsigned long long>(r.seed), r.quick ? " (--quick)" : "");
   o << buf;
@@ -181,12 +184,14 @@ std::string to_markdown(const Results& r, const std::string& command) {
       if (r.inputs[s][v])
         o << "| " << (s ? "fixtures" : "generated") << " | " << name(static_cast<Variant>(v)) << " | " << r.inputs[s][v]
           << " | " << r.stored_bytes[s][v] << " | " << variant_mutants(r, s, v) << " |\n";
-  o << "\n## By mutation class (all inputs): wrong_bytes / unhandled per profile\n\n"
-       "| variant | mutation | mutants | legacy wrong | legacy unh. | v2 wrong | v2 unh. | v2-nolz4 wrong | v2-nolz4 unh. | strict wrong | strict unh. | strict errors |\n"
-       "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+  o << "\n## By mutation class (all inputs): wrong_bytes / unhandled per profile\n\n| variant | mutation | mutants";
+  for (Profile p : kAllProfiles) o << " | " << name(p) << " wrong | " << name(p) << " unh.";
+  o << " | strict errors |\n|---|---|---:";
+  for (int p = 0; p < kProfiles; ++p) o << "|---:|---:";
+  o << "|---|\n";
   for (int v = 0; v < kVariants; ++v)
     for (int m = 0; m < kMutations; ++m) {
-      Counts any = r.merged(v, 3, m);
+      Counts any = r.merged(v, kStrict, m);
       if (!any.mutants) continue;
       o << "| " << name(static_cast<Variant>(v)) << " | " << name(static_cast<Mutation>(m)) << " | " << any.mutants;
       for (int p = 0; p < kProfiles; ++p) {
@@ -202,7 +207,9 @@ std::string to_markdown(const Results& r, const std::string& command) {
 }
 
 std::string to_svg(const Results& r) {
-  const char* colors[kProfiles] = {"#d62728", "#ff7f0e", "#9467bd", "#2ca02c"};
+  // One colour per profile, kAllProfiles order (a new profile needs one more here).
+  const char* colors[] = {"#8c564b", "#d62728", "#ff7f0e", "#9467bd", "#2ca02c"};
+  static_assert(static_cast<int>(std::size(colors)) == kProfiles);
   const int W = 1000, panel_h = 300, top = 70, left = 90, right = 30, gap = 70, pad = 45;
   const int H = top + 20 + 2 * (panel_h + pad) + gap + 75;
   const double decades = 6;  // 100% down to 0.0001%
@@ -213,8 +220,8 @@ std::string to_svg(const Results& r) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "<text x=\"%d\" y=\"28\" font-size=\"18\" font-weight=\"bold\">Silent corruption census: "
-                "%llu mutants x 4 reader profiles</text>\n",
-                left, static_cast<unsigned long long>(r.total_mutants));
+                "%llu mutants x %d reader profiles</text>\n",
+                left, static_cast<unsigned long long>(r.total_mutants), kProfiles);
   o << buf;
   std::snprintf(buf, sizeof buf,
                 "<text x=\"%d\" y=\"48\" fill=\"#444\">Share of mutants per variant and profile (log scale; \"0\" = none). "

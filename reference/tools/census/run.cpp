@@ -61,7 +61,9 @@ Reading read_mutant(ByteView blob, const SidecarText& sidecar, const std::string
   MemorySource src(blob);
   NullSink sink;
   Reading r;
-  auto info = decode_blob(src, sidecar, ro, sink);
+  // One decoder per census thread, reset per mutant: codec and SHA-1 contexts are made once.
+  thread_local BlobDecoder decoder;
+  auto info = decode_blob(decoder, src, sidecar, ro, sink);
   if (!info) {
     const Error& e = info.error();
     r.error = e.code;

@@ -26,6 +26,10 @@ class Lz4Writer {
   ~Lz4Writer();
   Status write(ByteView data);
   Status finish();
+  // Starts a new frame for `out`, as a freshly constructed writer would, keeping the output
+  // buffer and the LZ4F context, except between two fast-level (< 3) frames, where a kept
+  // context's stale match table would change the output. The bytes are a fresh writer's.
+  void reset(Sink& out, Lz4WriteOptions opts = {});
 
  private:
   struct Impl;
@@ -90,6 +94,9 @@ struct Lz4Report {
   std::uint64_t input_size = 0, decoded_size = 0;
 };
 
+// Push decoder: feed any chunking of the input, decoded bytes go to `out` block by block; to a
+// DirectSink (direct_sink.hpp) they are decoded in place, without a copy. Errors in the data
+// are Errc::corrupt with a Detail, out of memory is io_error; errors are final.
 class Lz4Decoder {
  public:
   Lz4Decoder(Sink& out, Lz4ReadOptions opts = {});
@@ -97,6 +104,9 @@ class Lz4Decoder {
   Status update(ByteView in);
   Status finish();
   const Lz4Report& report() const;
+  // Starts over on a new input for `out`, as a freshly constructed decoder would, keeping its
+  // buffers (a long-lived owner allocates them once, sized to the largest blob seen).
+  void reset(Sink& out, Lz4ReadOptions opts = {});
 
  private:
   struct Impl;
