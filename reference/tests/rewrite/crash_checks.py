@@ -140,8 +140,8 @@ def kills(casblob, tmp, n_kills, seed, counts):
             counts.kills += 1
             check_after_kill(casblob, root, f"kill {counts.kills} (--to {to})", counts)
         else:
-            p.communicate()
-            check(p.returncode == 0, f"run {run} --to {to} exits 0, not {p.returncode}")
+            _, err = p.communicate()
+            check(p.returncode == 0, f"run {run} --to {to} exits 0, not {p.returncode}: {err.strip()}")
             check_complete(casblob, root, to, f"run {run} --to {to}", counts)
             ti, journal = ti + 1, None
     # Finish: one more run to completion in the current direction.

@@ -24,7 +24,8 @@ Form form_of(Encoding e) noexcept {
   switch (e) {
     case Encoding::raw: return Form::raw;
     case Encoding::gzip_v1: return Form::v1;
-    case Encoding::gzip_nosidecar: return Form::nosidecar;
+    case Encoding::gzip_nosidecar:
+    case Encoding::gzip_pre_cas: return Form::nosidecar;  // gzip, whatever the sidecar says
     case Encoding::lz4_v2: return Form::v2;
   }
   return Form::v1;

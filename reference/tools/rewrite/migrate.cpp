@@ -17,9 +17,8 @@ namespace {
 bool cannot_read(Profile p, Form f) {
   auto e = select_encoding(canonical_sidecar(f), p);
   if (!e) return true;
-  if (f == Form::raw) return *e != Encoding::raw;
-  if (f == Form::v2) return *e != Encoding::lz4_v2;
-  return *e != Encoding::gzip_v1 && *e != Encoding::gzip_nosidecar;
+  if (f == Form::raw || f == Form::v2) return form_of(*e) != f;
+  return form_of(*e) != Form::v1 && form_of(*e) != Form::nosidecar;
 }
 
 nlohmann::ordered_json blob_line(const audit::BlobRef& b, const BlobRewrite& r, const MigrateOptions& o) {
@@ -58,6 +57,8 @@ Result<MigrateReport> run_migrate(Storage& storage, const MigrateOptions& opts) 
   if (opts.resume) {
     if (opts.journal.empty()) return Error(Errc::usage, "--resume needs the journal of the run to continue (--journal)");
     auto st = read_journal(opts.journal);
+    // A run killed before it created its journal did nothing: resuming it is starting it.
+    if (!st && st.error().code == Errc::not_found) st = JournalState{};
     if (!st) return Error(Errc::usage, "--resume: " + st.error().message);
     // A journal without its begin line is one a kill cut before it wrote anything: nothing done.
     if (!st->command.empty() && (st->command != opts.command || st->target != rep.target || st->root != rep.root))

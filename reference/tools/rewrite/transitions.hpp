@@ -5,10 +5,10 @@
 // `casblob migrate --list-transitions` prints it, the spec's table is generated from it, and
 // tests/rewrite checks the rule below on many contents, in C++ and through the Metaflow model.
 //
-// The rule (R-MIG-1): in every intermediate state, every profile returns the right bytes or a
-// clean error, unless it returns the same thing on the endpoint with the same payload (a
-// reader that ignores sidecars, such as pre-CAS Metaflow, sees only old or new payloads). No
-// state is ever wrong bytes where neither endpoint is.
+// The rule (R-MIG-1): in every intermediate state, every profile that reads sidecars (the
+// CAS-era readers) returns the right bytes or a clean error; a profile that ignores sidecars
+// (pre-CAS Metaflow) sees only the old or the new payload, and returns what it returns on the
+// endpoint with that payload. No state is ever wrong bytes where neither endpoint is.
 #pragma once
 
 #include <optional>
@@ -66,6 +66,10 @@ struct ProfileRead {
   bool operator==(const ProfileRead&) const = default;
 };
 std::string cell(const ProfileRead& r);  // "ok", an error name, "WRONG BYTES"
+
+// Whether a reader of `p` reads sidecars at all: its dispatch makes a raw sidecar raw (pre-CAS
+// Metaflow gunzips every payload). From the library's own dispatch (select_encoding).
+bool reads_sidecars(Profile p);
 
 struct StateProof {
   BlobState state;
