@@ -79,25 +79,14 @@ void add_migrate(CLI::App& app, int& exit) {
     mo.flows = o->flows;
     mo.journal = o->journal;
     mo.resume = o->resume;
-    StorageOptions so = o->storage;
-    so.read_only = !o->apply;  // a dry run cannot write into ROOT
-    auto storage = open_storage(o->root, so);
-    if (!storage) return void(exit = rewrite_fail(Error(storage.error().code == Errc::usage ? Errc::usage : Errc::not_found,
-                                                         "not a Metaflow datastore: " + storage.error().message)));
+    auto storage = open_rewrite_root(o->root, o->storage, o->apply);
+    if (!storage) return void(exit = rewrite_fail(storage.error()));
     install_stop_handlers(g_stop);
     mo.stop = &g_stop;
     auto report = rewrite::run_migrate(**storage, mo);
     if (!report) return void(exit = rewrite_fail(report.error()));
-    if (o->json) {
-      if (Status s = write_report_file(*o->json, rewrite::report_json(*report)); !s.ok()) return void(exit = fail(s.error()));
-    }
-    if (!o->quiet) (o->json == "-" ? std::cerr : std::cout) << rewrite::report_text(*report);
-    using rewrite::Exit;
-    Exit e = report->interrupted ? Exit::interrupted
-             : !report->complete ? Exit::incomplete
-             : report->left.empty() ? Exit::done
-                                    : Exit::left;
-    exit = static_cast<int>(e);
+    exit = finish_rewrite(o->json, rewrite::report_json(*report), rewrite::report_text(*report), o->quiet,
+                          report->interrupted, report->complete, !report->left.empty());
   });
 }
 

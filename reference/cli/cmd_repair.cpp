@@ -52,23 +52,14 @@ void add_repair(CLI::App& app, int& exit) {
     ro.journal = o->journal;
     ro.max_size = *max;
     if (o->quarantine) ro.quarantine = std::filesystem::absolute(*o->quarantine).lexically_normal().string();
-    StorageOptions so = o->storage;
-    so.read_only = !o->apply;  // a dry run cannot write into ROOT
-    auto storage = open_storage(o->root, so);
-    if (!storage) return void(exit = rewrite_fail(Error(storage.error().code == Errc::usage ? Errc::usage : Errc::not_found,
-                                                         "not a Metaflow datastore: " + storage.error().message)));
+    auto storage = open_rewrite_root(o->root, o->storage, o->apply);
+    if (!storage) return void(exit = rewrite_fail(storage.error()));
     install_stop_handlers(g_stop);
     ro.stop = &g_stop;
     auto report = rewrite::run_repair(**storage, ro);
     if (!report) return void(exit = rewrite_fail(report.error()));
-    if (o->json) {
-      if (Status s = write_report_file(*o->json, rewrite::repair_json(*report)); !s.ok()) return void(exit = fail(s.error()));
-    }
-    if (!o->quiet) (o->json == "-" ? std::cerr : std::cout) << rewrite::repair_text(*report);
-    using rewrite::Exit;
-    const bool left = report->outcomes.count("left") > 0;
-    Exit e = report->interrupted ? Exit::interrupted : !report->complete ? Exit::incomplete : left ? Exit::left : Exit::done;
-    exit = static_cast<int>(e);
+    exit = finish_rewrite(o->json, rewrite::repair_json(*report), rewrite::repair_text(*report), o->quiet,
+                          report->interrupted, report->complete, report->outcomes.count("left") > 0);
   });
 }
 
