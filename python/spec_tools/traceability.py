@@ -8,7 +8,9 @@ Fails when:
   * the spec or spec/errata.md names a fixture (`y_...`, `n_...`, `i_...` in code font) not in
     fixtures/manifest.json (checked only once the manifest exists);
   * a row cites a test (*test* `name`) whose name is not registered anywhere in the repository
-    (add_test NAME, Catch2 TEST_CASE, pytest function) -- reported as a warning only.
+    (add_test NAME, Catch2 TEST_CASE, pytest function) -- reported as a warning only;
+  * the code (C++ and Python under reference/, fuzz/, bench/, python/, conformance/) cites a
+    requirement (`// R-READ-4`) that the spec does not define: a comment that points nowhere.
 
   python3 -m spec_tools.traceability [--spec FILE] [--fixtures DIR] [--list]
 """
@@ -54,6 +56,27 @@ def registered_tests() -> str:
             except OSError:
                 pass
     return "\n".join(out)
+
+
+CODE_DIRS = ("reference", "fuzz", "bench", "python", "conformance")
+CODE_SUFFIXES = {".cpp", ".hpp", ".h", ".py"}
+
+
+def code_citations() -> dict[str, list[str]]:
+    """Requirement id -> "path:line" of every citation in the project's code."""
+    out: dict[str, list[str]] = {}
+    for top in CODE_DIRS:
+        for p in sorted((ROOT / top).rglob("*")):
+            if p.suffix not in CODE_SUFFIXES or not p.is_file() or "node_modules" in p.parts:
+                continue
+            try:
+                lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            for n, line in enumerate(lines, 1):
+                for m in REQ_ANY.finditer(line):
+                    out.setdefault(m.group(0), []).append("%s:%d" % (p.relative_to(ROOT), n))
+    return out
 
 
 def strip_code_and_generated(text: str) -> str:
@@ -152,6 +175,11 @@ def main(argv=None) -> int:
             if t not in reg and ('TEST_CASE("%s"' % bare) not in reg and listed not in reg:
                 warnings.append("%s cites test %r, not found registered in the repository" % (rid, t))
 
+    # The code cites only requirements the spec defines.
+    cites = code_citations()
+    for rid in sorted(set(cites) - set(defined)):
+        errors.append("%s is cited in the code (%s) but the spec does not define it" % (rid, ", ".join(cites[rid][:3])))
+
     # The table is the map's rendering (spec_tools/traceability_map.py is its one source).
     if names is not None and text[t0:t1 + len(TABLE_END)] != traceability_map.render(names):
         errors.append("the section 12 table is not spec_tools/traceability_map.py's: run "
@@ -165,8 +193,8 @@ def main(argv=None) -> int:
     for e in errors:
         print("error:", e)
     nf = sum(1 for r in rows.values() if r[0])
-    print("%d requirements, %d with fixtures, %d with tests only; %d fixture names cited; %s" % (
-        len(defined), nf, len(rows) - nf, len(cited), "FAIL" if errors else "ok"))
+    print("%d requirements, %d with fixtures, %d with tests only; %d fixture names cited; %d cited in the code; %s" % (
+        len(defined), nf, len(rows) - nf, len(cited), len(set(cites) & set(defined)), "FAIL" if errors else "ok"))
     return 1 if errors else 0
 
 

@@ -131,3 +131,22 @@ def test_the_rule_allows_what_the_oracles_need():
                                                           "from spec_reader.errors import corrupt\nfrom . import xxh32\n")
     assert not violations("metaflow_model", "metaflow_model.x", "import gzip, zlib, json, io, hashlib, re\n"
                                                                 "import lz4.frame as lz4frame\n")
+
+
+def test_no_search_path_edits_outside_python():
+    """Scripts elsewhere run through ``/usr/bin/python3 python SCRIPT.py`` (python/__main__.py),
+    never by editing ``sys.path`` or setting ``PYTHONPATH`` (issue 12's rule): a script that does
+    breaks for whoever installed the packages instead."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    offenders = []
+    for top in ("conformance", "fixtures", "spec"):
+        for dirpath, _, files in os.walk(os.path.join(root, top)):
+            for f in files:
+                if f.endswith(".py") and "sys.path" in open(os.path.join(dirpath, f), encoding="utf-8").read():
+                    offenders.append(os.path.relpath(os.path.join(dirpath, f), root))
+    for cmake in ["CMakeLists.txt"] + [os.path.join(d, "CMakeLists.txt") for d in os.listdir(root)] + [
+            os.path.join("scripts", f) for f in os.listdir(os.path.join(root, "scripts"))]:
+        p = os.path.join(root, cmake)
+        if os.path.isfile(p) and "PYTHONPATH" in open(p, encoding="utf-8", errors="replace").read():
+            offenders.append(cmake)
+    assert offenders == []

@@ -156,6 +156,7 @@ struct ScanOpts {
   unsigned jobs = 0;
   std::uint64_t sample_seed = 0;
   double grace_days = 14;
+  StorageOptions storage;  // --endpoint-url for s3:// roots
   bool progress = false, no_progress = false;
   std::optional<std::string> json, jsonl, markdown, html, gc_plan;
 };
@@ -164,7 +165,8 @@ void add_scan_options(CLI::App* cmd, ScanOpts& o) {
   cmd->add_option("--level", o.level, "metadata (list, stat, sidecar, first bytes) or data (default: full strict decode, every profile)")
       ->check(CLI::IsMember({"metadata", "data"}));
   cmd->add_option("--flow", o.flows, "Audit only this flow (repeatable)")->allow_extra_args(false);
-  cmd->add_option("--jobs", o.jobs, "Worker threads (default: the cores)");
+  cmd->add_option("--jobs", o.jobs, "Worker threads, and s3:// requests at once (default: the cores)");
+  add_storage_options(cmd, o.storage, false);
   cmd->add_option("--shard", o.shard, "K/N: audit only the K-th of N slices of the 256 <kk> prefixes (join with audit-merge)");
   cmd->add_option("--sample", o.sample, "Decode only a deterministic subset of keys: a fraction or N% (--level data)");
   cmd->add_option("--sample-seed", o.sample_seed, "Which subset --sample takes (default 0)");
@@ -227,7 +229,10 @@ int run_scan(const ScanOpts& o, std::string (*text)(const audit::AuditReport&)) 
   if (o.root.empty()) return audit_fail(Error(Errc::usage, "ROOT is required"));
   auto ao = scan_options(o);
   if (!ao) return audit_fail(ao.error());
-  auto storage = open_storage(o.root, {.read_only = true});  // never writes into ROOT
+  StorageOptions so = o.storage;
+  so.read_only = true;  // never writes into ROOT
+  so.jobs = ao->jobs;   // one connection per worker on s3:// (0: the backend's default)
+  auto storage = open_storage(o.root, so);
   if (!storage) return audit_fail(Error(storage.error().code == Errc::usage ? Errc::usage : Errc::not_found,
                                         "not a Metaflow datastore: " + storage.error().message));
   std::unique_ptr<JsonlStream> jsonl;

@@ -135,7 +135,8 @@ struct GzipDecoder::Impl {
     have = 0;
   }
 
-  // After the fixed part or a field ends: go to the next optional field the flags announce.
+  // After the fixed part or a field ends: go to the next optional field the flags announce
+  // (R-R1-2: FEXTRA, FNAME, FCOMMENT parsed and skipped; R-R1-3: FHCRC checked).
   Status next_field(St done) {
     const std::uint8_t f = m.flags;
     if (done <= St::fixed && (f & FEXTRA)) { st = St::xlen; have = 0; return {}; }
@@ -404,6 +405,8 @@ struct GzipDecoder::Impl {
     return st == St::failed ? error : Status{};
   }
 
+  // R-R1-6: input that ends inside a member (header, optional field, deflate data, trailer) is
+  // truncated.
   Status finish() {
     switch (st) {
       case St::failed:

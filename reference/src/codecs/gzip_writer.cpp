@@ -1,7 +1,8 @@
 // The v1 writer (spec 5.2.1): byte-identical to Python 3.11's
 //   gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=L, mtime=M [, filename=NAME])
 // which writes (Lib/gzip.py, _write_gzip_header / write / close):
-//   header  1f 8b 08 FLG MTIME(4, LE) XFL OS=ff [FNAME NUL]     (RFC 1952 2.3)
+//   header  1f 8b 08 FLG MTIME(4, LE) XFL OS=ff [FNAME NUL]     (RFC 1952 2.3; FLG 00 without a
+//           filename, as Metaflow writes it: R-W1-3)
 //   data    zlib.compressobj(L, DEFLATED, -MAX_WBITS, DEF_MEM_LEVEL=8, 0): raw deflate
 //   trailer CRC32(4, LE) ISIZE(4, LE, size mod 2^32)
 // The deflate data comes from the engine the options name (deflater.hpp): zlib by default, whose
@@ -112,7 +113,9 @@ struct GzipWriter::Impl {
     return failed;
   }
 
-  // Header (RFC 1952 2.3): written before the first data, as Python does in __init__.
+  // Header (RFC 1952 2.3): written before the first data, as Python does in __init__. One
+  // member, CM 8, FLG without reserved bits, XFL and OS as Python writes them (R-W1-1, R-W1-2,
+  // R-W1-4).
   Status header() {
     if (header_done) return {};
     header_done = true;

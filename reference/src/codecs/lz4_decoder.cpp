@@ -150,7 +150,9 @@ struct Lz4Decoder::Impl {
 
   // ---- magic ----------------------------------------------------------------------------
 
-  // One byte of a magic number; each byte must extend the frame or skippable magic.
+  // One byte of a magic number; each byte must extend the frame or skippable magic (R-R2-7: at
+  // a frame boundary, an lz4 frame or a skippable frame; R-R2-9: anything else after a frame is
+  // trailing data).
   Status magic_byte(std::uint8_t b) {
     if (have == 0) unit_start = pos;
     small[have++] = b;
@@ -526,6 +528,8 @@ struct Lz4Decoder::Impl {
     return st == St::failed ? error : Status{};
   }
 
+  // R-R2-6: input that ends inside a frame (magic, descriptor, block size, block, checksums,
+  // before the EndMark) is truncated.
   Status finish() {
     switch (st) {
       case St::failed:

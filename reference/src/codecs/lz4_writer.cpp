@@ -97,7 +97,9 @@ struct Lz4Writer::Impl {
     return {};
   }
 
-  // Frame header (lz4_Frame_format.md "Frame Descriptor"), written by LZ4F_compressBegin.
+  // Frame header (lz4_Frame_format.md "Frame Descriptor"), written by LZ4F_compressBegin: one
+  // frame, version 01, no dictionary (R-W2-1, R-W2-2); the content size when known and non-zero
+  // (R-W2-3), the content checksum when the options ask for it (R-W2-4).
   Status begin() {
     if (begun) return {};
     begun = true;

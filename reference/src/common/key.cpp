@@ -8,6 +8,7 @@
 
 namespace casblob {
 
+// R-KEY-2: exactly 40 lowercase hexadecimal digits, before the key is used for anything.
 bool is_valid_key(std::string_view key) noexcept {
   if (key.size() != 40) return false;
   for (char c : key)

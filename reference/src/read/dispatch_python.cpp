@@ -67,7 +67,7 @@ Result<Encoding> dispatch_python(const SidecarText& sidecar, Profile profile) {
   if (!n) return n.error();
   if (*n == 1) return Encoding::gzip_v1;
   if (*n == 2 && profile != Profile::legacy) {
-    // v2-nolz4: the lazy `import lz4.frame` fails inside the try -> DataException.
+    // v2-nolz4: the lazy `import lz4.frame` fails inside the try -> DataException (R-PROF-3).
     if (profile == Profile::v2_nolz4 || !lz4_available())
       return Error(Errc::codec_unavailable, "Could not unpack artifact: No module named 'lz4'");
     return Encoding::lz4_v2;

@@ -23,7 +23,8 @@ Result<Encoding> dispatch_version(std::int64_t version) {
 }  // namespace
 
 Result<Encoding> dispatch_strict(const SidecarText& sidecar) {
-  if (!sidecar) return Encoding::gzip_nosidecar;            // step 2, R-NS-2: older datastores
+  if (!sidecar) return Encoding::gzip_nosidecar;            // step 2, R-NS-2: older datastores;
+                                                            // never chosen by magic (R-NS-3)
   auto meta = validate_meta_strict(parse_meta(*sidecar));  // steps 3-5, R-META-6 .. R-META-9
   if (!meta) return meta.error();
   if (meta->raw) return Encoding::raw;                      // step 6, R-RAW-2

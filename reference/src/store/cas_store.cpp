@@ -96,6 +96,8 @@ Result<PutInfo> CasStore::put(Source& content, const EncodeOptions& opts, Parall
   const Status write_error = pending ? guarded.error() : Status(pending.error());
   const std::string path = blob_path(info->key);
   if (write_error.ok()) {
+    // Payload and sidecar are placed together: never a payload without its sidecar (R-META-1,
+    // R-NS-1).
     auto placed = (*pending)->commit(path, info->meta, PutMode::if_absent);
     if (!placed) return placed.error();
     if (placed->created) return PutInfo{*info, PutInfo::Outcome::stored};

@@ -242,10 +242,13 @@ TEST_CASE("BlobDecoder::emitted is what reached the sink and also when the trail
     NullSink sink;
     BlobDecoder dec(enc->info.meta, ro, sink);
     CHECK(!dec.emitted());  // only once finish() has returned
-    CHECK(dec.update(payload).code() == Errc::corrupt);
+    // pre-CAS Metaflow has no try around gzip: Python's BadGzipFile escapes (unhandled).
+    const Errc want = p == Profile::pre_cas ? Errc::unhandled : Errc::corrupt;
+    CHECK(dec.update(payload).code() == want);
     auto r = dec.finish();
     REQUIRE(!r.ok());
-    CHECK(r.error().detail == Detail::checksum);
+    CHECK(r.error().code == want);
+    if (p != Profile::pre_cas) CHECK(r.error().detail == Detail::checksum);
     REQUIRE(dec.emitted());
     CHECK(dec.emitted()->size == content.size());
     CHECK(dec.emitted()->sha1 == key);

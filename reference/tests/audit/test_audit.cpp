@@ -72,6 +72,10 @@ Outcome decode_outcome(Storage& st, const std::string& path, const std::string& 
   auto info = decode_blob(**src, *sidecar, ro, sink);
   if (!info) {
     *label = info.error().label();
+    // The models' unhandled errors are Python's exceptions ("BadGzipFile: ...",
+    // "JSONDecodeError: ..."): the audit's label names the class, as its rows of real imports do.
+    const std::string& m = info.error().message;
+    if (info.error().code == Errc::unhandled && m.find(": ") != std::string::npos) *label += "/" + m.substr(0, m.find(": "));
     return info.error().code == Errc::unhandled ? Outcome::unhandled : Outcome::clean_error;
   }
   return info->sha1 == key ? Outcome::right : Outcome::wrong_bytes;

@@ -3,6 +3,7 @@
 # datastore and once to s3rver (started here on 127.0.0.1, stopped on exit), then scanned as an
 # audit at --level data would (casblob_s3_scan_bench: list, sidecar, stream, strict decode with
 # the SHA-1 check) with 1, 8 and 32 parallel requests on S3 and 1 and 2 workers locally.
+# Then the same with `casblob audit` itself.
 #   bench_s3_scan.sh BUILD_DIR [SMALL=20000] [LARGE=50] [LARGE_MIB=8] [RUNS=3]
 # s3rver is addressed directly (not through the test proxy). Prints one JSON line per run and
 # the median per configuration. Timings on a shared 2-core VM are noisy: compare within one run.
@@ -39,17 +40,41 @@ put() {  # ROOT JOBS: every input file, in batches (argv length)
 t0=$(date +%s.%N); put "$work/local" 2; t1=$(date +%s.%N); put s3://bench/ds 16; t2=$(date +%s.%N)
 echo "{\"write_local_s\": $(echo "$t1 - $t0" | bc), \"write_s3_jobs16_s\": $(echo "$t2 - $t1" | bc), \"state\": $state}"
 
+# `casblob audit` itself (level data: every blob decoded under strict with its key, every
+# profile's reading recorded, task indexes walked), timed from outside; its report gives the
+# counts. One JSON line in the scan tool's shape.
+audit() {  # ROOT JOBS
+  local t0 t1
+  t0=$(date +%s.%N)
+  # --flow: s3rver leaves a flow out of a delimited listing of the root (spec 4.2.2).
+  "$cli" audit --no-progress --jobs "$2" --flow BenchFlow --json "$work/audit.json" "$1" >/dev/null || [ $? -le 1 ]
+  t1=$(date +%s.%N)
+  /usr/bin/python3 - "$work/audit.json" "$1" "$2" "$(echo "$t1 - $t0" | bc)" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+objects, stored = r["counts"]["blobs"], r["space"]["total"]["stored_bytes"]
+sec = float(sys.argv[4])
+print(json.dumps({"tool": "audit", "root": sys.argv[2], "jobs": int(sys.argv[3]), "objects": objects,
+                  "stored_bytes": stored, "seconds": sec, "objects_per_s": round(objects / sec, 1),
+                  "mb_per_s": round(stored / 1e6 / sec, 1)}))
+PY
+}
+
 results=$work/results.jsonl
 for r in $(seq "$runs"); do
   for j in 1 2; do "$scan" "$work/local" BenchFlow "$j" | tee -a "$results"; done
   for j in 1 8 32; do "$scan" s3://bench/ds BenchFlow "$j" | tee -a "$results"; done
+  for j in 1 2; do audit "$work/local" "$j" | tee -a "$results"; done
+  for j in 1 8 32; do audit s3://bench/ds "$j" | tee -a "$results"; done
 done
 /usr/bin/python3 - "$results" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-for key in sorted({(r["root"].split(":")[0] if r["root"].startswith("s3") else "local", r["jobs"]) for r in rows}):
-    sel = [r for r in rows if (r["root"].startswith("s3") and key[0] == "s3" or not r["root"].startswith("s3") and key[0] == "local") and r["jobs"] == key[1]]
-    print(json.dumps({"store": key[0], "jobs": key[1], "runs": len(sel), "objects": sel[0]["objects"],
+def store(r):
+    return "s3" if r["root"].startswith("s3") else "local"
+for key in sorted({(r.get("tool", "scan"), store(r), r["jobs"]) for r in rows}):
+    sel = [r for r in rows if (r.get("tool", "scan"), store(r), r["jobs"]) == key]
+    print(json.dumps({"tool": key[0], "store": key[1], "jobs": key[2], "runs": len(sel), "objects": sel[0]["objects"],
                       "stored_mb": round(sel[0]["stored_bytes"] / 1e6, 1),
                       "median_objects_per_s": statistics.median(r["objects_per_s"] for r in sel),
                       "median_mb_per_s": statistics.median(r["mb_per_s"] for r in sel),

@@ -38,6 +38,7 @@ std::string encoding_class(const std::optional<Encoding>& e, bool has_sidecar) {
     case Encoding::lz4_v2: return "v2";
     case Encoding::raw: return "raw";
     case Encoding::gzip_nosidecar: return "no sidecar";  // a sidecar of `null` (H-NULL-META)
+    case Encoding::gzip_pre_cas: break;                  // only the pre-cas profile selects it
   }
   return "other";
 }
@@ -232,6 +233,11 @@ void BlobChecker::classify(const BlobRef& blob, const SidecarText& sidecar, Blob
   std::vector<std::string> wrong, unhandled;
   std::string unhandled_msg;
   for (std::size_t i = 0; i < r.outcomes().size(); ++i) {
+    // Pre-CAS readers (Metaflow 2.0-2.3) predate the sidecar: they gunzip every blob, so every
+    // raw and v2 blob fails or misreads under them by design (spec 7, H-PRECAS), and they read
+    // every v1 blob as legacy does. One finding per raw or v2 blob would say nothing a store's
+    // generation does not: the readers table (and doctor) count them per generation instead.
+    if (kAllProfiles[i] == Profile::pre_cas) continue;
     const auto& o = r.outcomes()[i];
     if (o.outcome == Outcome::wrong_bytes) wrong.emplace_back(name(kAllProfiles[i]));
     if (o.outcome == Outcome::unhandled) {

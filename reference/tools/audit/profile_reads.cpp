@@ -1,6 +1,7 @@
 #include "audit/profile_reads.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "casblob/codecs.hpp"
 #include "casblob/meta.hpp"
@@ -13,17 +14,27 @@ enum class Family { gzip, lz4, raw };
 Family family(Encoding e) {
   switch (e) {
     case Encoding::gzip_v1:
-    case Encoding::gzip_nosidecar: return Family::gzip;
+    case Encoding::gzip_nosidecar:
+    case Encoding::gzip_pre_cas: return Family::gzip;  // pre-CAS gunzips whatever the sidecar says
     case Encoding::lz4_v2: return Family::lz4;
-    case Encoding::raw: break;
+    case Encoding::raw: return Family::raw;
   }
-  return Family::raw;
+  return Family::raw;  // not reached: every Encoding is named above (-Wswitch checks it)
 }
 
 ProfileOutcome error_outcome(const Error& e) {
   ProfileOutcome o;
   o.outcome = e.code == Errc::unhandled ? Outcome::unhandled : Outcome::clean_error;
   o.error = e.label();
+  // The modelled Python readers' unhandled errors name the exception class first
+  // ("BadGzipFile: ..."): the label keeps it, as the readers table's rows of real imports do.
+  if (e.code == Errc::unhandled) {
+    const auto colon = e.message.find(": ");
+    const std::string cls = e.message.substr(0, colon);
+    const bool is_class = colon != std::string::npos && !cls.empty() &&
+                          std::all_of(cls.begin(), cls.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; });
+    if (is_class && e.label() == "unhandled") o.error = "unhandled/" + cls;
+  }
   o.message = e.message;
   return o;
 }

@@ -44,6 +44,7 @@ void add_outcome(ReaderRow& row, const ProfileOutcome& o) {
 
 std::string reader_label(Profile p) {
   switch (p) {
+    case Profile::pre_cas: return "Metaflow 2.0-2.3 (before the CAS: gunzips every blob)";
     case Profile::legacy: return "Metaflow 2.4-2.19 (released CAS reader)";
     case Profile::v2: return "Metaflow + PR #3090, with lz4";
     case Profile::v2_nolz4: return "v2-aware Metaflow importing lz4 lazily, without lz4";

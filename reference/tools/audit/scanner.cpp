@@ -161,9 +161,14 @@ Status Audit::discover() {
     if (data && data->type == ObjectInfo::Type::directory) names.push_back(o.path);
   }
   if (!opts_.flows.empty()) {
+    // A named flow is looked up itself, not in the root listing: on a bucket with many flows
+    // that is one request, and s3rver 3.7.1 (the tests' server) leaves a prefix out of a
+    // delimited listing when no object sits directly in it (spec 4.2.2).
     for (const auto& f : opts_.flows) {
       if (Status s = check_flow_name(f); !s.ok()) return s;
-      if (std::find(names.begin(), names.end(), f) == names.end())
+      auto data = storage_.stat(cas_prefix(f));
+      if (!data && data.error().code != Errc::not_found) return data.error();
+      if (!data || data->type != ObjectInfo::Type::directory)
         return Error(Errc::not_found, "no flow " + f + " (no " + f + "/data folder) in " + storage_.url());
     }
     names = opts_.flows;
