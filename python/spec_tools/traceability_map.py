@@ -16,7 +16,7 @@ from casblob_fixtures.manifest import load
 from spec_tools.blocks import repo_file, update
 
 BEGIN, END = "<!-- BEGIN TRACEABILITY -->", "<!-- END TRACEABILITY -->"
-ORDER = ["KEY", "META", "RAW", "NS", "W1", "R1", "W2", "R2", "READ", "PROF", "ERR", "SEC", "FWD"]
+ORDER = ["KEY", "MIG", "META", "RAW", "NS", "W1", "R1", "W2", "R2", "READ", "PROF", "ERR", "SEC", "FWD"]
 PUT = "api/put writes <root>/<flow>/data/<kk>/<key> and <key>_meta as Metaflow does"
 MATRIX = "conformance: default matrix"
 CONTRACT = "contract: the copies of the contract tables agree with the CLI"
@@ -39,6 +39,13 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
     r("R-KEY-4", "n_mismatch_no_sidecar_on_lz4_payload", ["api/a put whose input fails leaves no object and no temporary file", "cli/a put killed by SIGTERM, SIGINT or SIGHUP leaves no temporary file (F12)"])
     r("R-KEY-7", "", ["api/concurrent puts of one new content in two encodings end with a payload and its own sidecar (F3)", "api/AtomicFileSink::commit_to without replace never overwrites, and stays usable"])
     r("R-KEY-8", "", ["api/a re-put heals a payload left without its sidecar (F1, R-KEY-4)"])
+    MIG_STATES = "rewrite/every intermediate state of every transition is right bytes or a clean error under every profile (R-MIG-1)"
+    MIG_MODEL = "rewrite/every intermediate state read through the Python Metaflow model agrees with the C++ profiles and holds the rule"
+    r("R-MIG-1", "", [MIG_STATES, MIG_MODEL, "rewrite: SIGKILL at random moments of migrate --apply"])
+    r("R-MIG-2", "n_sidecar_version_zero", ["rewrite/the fence sidecar makes every CAS-era profile fail cleanly without reading the payload (R-MIG-2)", "rewrite/the rule rejects the orders the plan avoids: raw <-> encoded without the fence gives legacy wrong bytes"])
+    r("R-MIG-3", "n_mismatch_v1_sidecar_on_lz4_payload n_mismatch_v2_sidecar_on_gzip_payload", [MIG_STATES, "rewrite: every write, fsync and rename of a migrate (failpoint sweep)"])
+    r("R-MIG-4", "", ["rewrite: damaged blobs are reported and skipped, byte-identical", "rewrite: v1 -> v2 -> v1 of a generated store", "rewrite: every repair fixes exactly its object and audit then finds nothing of it"])
+    r("R-MIG-5", "", ["rewrite: a killed run resumes from its journal"])
     r("R-KEY-5", "n_key_mismatch_v1 n_key_mismatch_v2 n_key_mismatch_raw n_key_mismatch_no_sidecar n_key_mismatch_one_bit_v2 n_bitflip_lz4_default_literal n_bitflip_lz4_default_match_offset n_mismatch_no_sidecar_on_raw_gzip_content")
     r("R-KEY-6", "n_key_mismatch_v1 n_bitflip_lz4_default_literal n_mismatch_raw_sidecar_on_gzip_payload n_empty_file_v1_sidecar")
     r("R-META-1", "y_v1_python_level3_small_dict y_v2_python_lz4_default_small_dict y_raw_v1_small_dict", [PUT])

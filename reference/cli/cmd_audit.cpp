@@ -19,6 +19,7 @@
 #include "io_targets.hpp"
 #include "options.hpp"
 #include "output.hpp"
+#include "signals.hpp"
 
 namespace casblob::cli {
 namespace {
@@ -26,23 +27,6 @@ namespace {
 using audit::Exit;
 
 std::atomic<bool> g_stop{false};
-
-// First SIGINT/SIGTERM: finish the blobs in hand and write a partial report (exit 130). A
-// second one: remove temporaries and die of the signal, like every other subcommand.
-extern "C" void on_audit_signal(int sig) {
-  if (g_stop.exchange(true)) {
-    casblob::remove_pending_temporaries();
-    ::signal(sig, SIG_DFL);
-    ::raise(sig);
-  }
-}
-
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_audit_signal;
-  sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM}) ::sigaction(sig, &sa, nullptr);
-}
 
 int code(Exit e) { return static_cast<int>(e); }
 
@@ -264,8 +248,7 @@ int run_scan(const ScanOpts& o, std::string (*text)(const audit::AuditReport&)) 
   }
   ProgressLine line;
   if (!o.no_progress && (o.progress || isatty(STDERR_FILENO))) ao->on_progress = std::ref(line);
-  g_stop = false;
-  install_stop_handlers();
+  install_stop_handlers(g_stop);
   ao->stop = &g_stop;
   auto report = audit::run_audit(**storage, *ao);
   line.end();

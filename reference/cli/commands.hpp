@@ -15,5 +15,7 @@ void add_census(CLI::App& app, int& exit);
 void add_audit(CLI::App& app, int& exit);
 void add_doctor(CLI::App& app, int& exit);
 void add_audit_merge(CLI::App& app, int& exit);
+void add_migrate(CLI::App& app, int& exit);
+void add_repair(CLI::App& app, int& exit);
 
 }  // namespace casblob::cli

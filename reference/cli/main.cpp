@@ -100,6 +100,8 @@ int main(int argc, char** argv) {
   casblob::cli::add_audit(app, exit);
   casblob::cli::add_doctor(app, exit);
   casblob::cli::add_audit_merge(app, exit);
+  casblob::cli::add_migrate(app, exit);
+  casblob::cli::add_repair(app, exit);
   const int usage = casblob::exit_code(casblob::Errc::usage);
   try {
     app.parse(argc, argv);

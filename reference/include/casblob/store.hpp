@@ -2,8 +2,9 @@
 //
 // Two levels:
 //  * Storage: a datastore root as an object store with a few operations (list, stat, open,
-//    sidecar, no-overwrite put, sidecar rewrite). Backends: the local filesystem (LocalStorage)
-//    and S3 (s3_storage.hpp, when built). Nothing in the interface deletes an object.
+//    sidecar, no-overwrite put, sidecar rewrite, a move into a quarantine). Backends: the local
+//    filesystem (LocalStorage) and S3 (s3_storage.hpp, when built). Nothing in the interface
+//    deletes an object.
 //  * CasStore: one flow's content-addressed store, `<flow>/data/<kk>/<key>`, on a Storage:
 //    Metaflow's save_blobs/load_blobs with casblob's reader and writers.
 #pragma once
@@ -108,6 +109,15 @@ class Storage {
 
   // Writes (or rewrites) the sidecar of an existing blob, atomically: healing and repair.
   virtual Status write_sidecar(std::string_view blob_path, const std::string& sidecar) = 0;
+
+  // Moves the object at `path` (a payload, a sidecar file, a temporary file) out of the
+  // datastore into the local folder `dest_dir`, as `dest_rel` (a relative path beneath it,
+  // folders created), never replacing a file there, never by copy and delete, durably (both
+  // folders fsynced). The one operation that takes an object out of a store: `casblob repair
+  // --quarantine` (git-lfs fsck's .git/lfs/bad); nothing is ever deleted. `dest_dir` must not
+  // lie inside a flow of this store (usage). A backend that cannot move an object into a local
+  // folder answers usage ("cannot quarantine"): the default, and S3's today.
+  virtual Status move_to_quarantine(std::string_view path, const std::string& dest_dir, std::string_view dest_rel);
 };
 
 struct StorageOptions {
@@ -133,6 +143,7 @@ class LocalStorage final : public Storage {
   Result<SidecarText> read_sidecar(std::string_view blob_path) override;
   Result<std::unique_ptr<PendingBlob>> begin_blob(std::string_view dir) override;
   Status write_sidecar(std::string_view blob_path, const std::string& sidecar) override;
+  Status move_to_quarantine(std::string_view path, const std::string& dest_dir, std::string_view dest_rel) override;
 
  private:
   LocalStorage(std::string root, int root_fd, StorageOptions opts);

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "casblob/store.hpp"
+#include "common/failpoint.hpp"
 #include "common/os_error.hpp"
 #include "store/sidecar_limits.hpp"
 
@@ -293,6 +295,50 @@ Status LocalStorage::write_sidecar(std::string_view blob_path, const std::string
   auto d = open_dir_beneath(root_fd_, root_, parent, false);
   if (!d) return d.error();
   return LocalPendingBlob::write_sidecar_in(d->get(), std::string(name), root_ + "/" + std::string(blob_path), sidecar);
+}
+
+Status LocalStorage::move_to_quarantine(std::string_view path, const std::string& dest_dir, std::string_view dest_rel) {
+  if (opts_.read_only) return read_only_error("cannot move an object to a quarantine");
+  CASBLOB_TRY(check_relative_path(path));
+  CASBLOB_TRY(check_relative_path(dest_rel));
+  if (dest_dir.empty() || dest_dir[0] != '/') return Error(Errc::usage, "the quarantine folder must be an absolute path: " + dest_dir);
+  // The quarantine is outside every CAS prefix: inside the root only beneath a name that is no
+  // flow name (".casblob-quarantine"), so nothing moved there is ever read as a blob again.
+  Fd top(::open(dest_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (top.get() < 0 && errno == ENOENT) {
+    if (::mkdir(dest_dir.c_str(), 0777) != 0 && errno != EEXIST) return detail::os_error("cannot create", dest_dir, errno, Errc::io_error);
+    top = Fd(::open(dest_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  }
+  if (top.get() < 0) return detail::os_error("cannot open the quarantine folder", dest_dir, errno, Errc::io_error);
+  if (char* real = ::realpath(dest_dir.c_str(), nullptr)) {
+    std::string r(real);
+    std::free(real);
+    if (r.size() > root_.size() && r.compare(0, root_.size() + 1, root_ + "/") == 0) {
+      std::string first = r.substr(root_.size() + 1);
+      first = first.substr(0, first.find('/'));
+      if (check_flow_name(first).ok())
+        return Error(Errc::usage, "the quarantine folder " + dest_dir + " is inside the flow " + first + " of the store");
+    } else if (r == root_) {
+      return Error(Errc::usage, "the quarantine folder is the datastore root itself");
+    }
+  }
+  auto [src_parent, src_name] = split_parent(path);
+  auto [dst_parent, dst_name] = split_parent(dest_rel);
+  auto src = open_dir_beneath(root_fd_, root_, src_parent, false);
+  if (!src) return src.error();
+  auto dst = open_dir_beneath(top.get(), dest_dir, dst_parent, true);
+  if (!dst) return dst.error();
+  const std::string shown = dest_dir + "/" + std::string(dest_rel);
+  struct stat a {}, b {};
+  if (::fstat(src->get(), &a) == 0 && ::fstat(dst->get(), &b) == 0 && a.st_dev != b.st_dev)
+    return Error(Errc::usage, "the quarantine folder " + dest_dir + " is on another filesystem than the store: a move, never a copy and delete");
+  auto moved = detail::rename_noreplace(src->get(), std::string(src_name), dst->get(), std::string(dst_name), shown);
+  if (!moved) return moved.error();
+  if (!*moved) return Error(Errc::io_error, shown + " is already in the quarantine: nothing moved");
+  detail::failpoint(detail::FailOp::rename);
+  if (::fsync(dst->get()) != 0 && errno != EINVAL) return detail::os_error("cannot fsync", shown, errno, Errc::io_error);
+  if (::fsync(src->get()) != 0 && errno != EINVAL) return detail::os_error("cannot fsync the folder of", root_ + "/" + std::string(path), errno, Errc::io_error);
+  return {};
 }
 
 }  // namespace casblob

@@ -11,4 +11,9 @@ Result<Storage::OpenedBlob> Storage::open_blob(std::string_view blob_path) {
   return OpenedBlob{std::move(*payload), std::move(*sidecar)};
 }
 
+Status Storage::move_to_quarantine(std::string_view path, const std::string&, std::string_view) {
+  return Error(Errc::usage, url() + ": this backend cannot quarantine " + std::string(path) +
+                                " (it has no move into a local folder): give no --quarantine");
+}
+
 }  // namespace casblob

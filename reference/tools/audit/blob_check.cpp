@@ -116,6 +116,7 @@ BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
   }
   const SidecarText* sidecar = &opened->sidecar;
   out.has_sidecar = sidecar->has_value();
+  out.sidecar = *sidecar;
   Source& src = *opened->payload;
 
   reads_.begin(*sidecar, blob.key, max_size_, decode);
@@ -144,6 +145,7 @@ BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
   // rawTransfer looks at the first bytes only: they are in the buffer when the blob was read
   // whole or at --level metadata.
   classify(blob, *sidecar, out, ByteView(buf_.data(), std::min<std::uint64_t>(*n, kHeadBytes)), decode);
+  out.proven_as = reads_.proven_as();
   out.outcomes = reads_.take_outcomes();
   return out;
 }

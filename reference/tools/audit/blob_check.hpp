@@ -24,6 +24,10 @@ struct BlobResult {
   bool has_sidecar = false, decoded = false, raw = false, unreadable = false;
   std::uint64_t stored = 0, bytes_read = 0;
   std::optional<std::uint64_t> content;
+  SidecarText sidecar;                    // as read (repair and migrate rewrite from it)
+  // When strict does not read the blob right: the sidecar that makes the payload read as its
+  // key ("v1", "v2", "raw"; ProfileReads::proven_as, R-FWD-5).
+  std::optional<std::string> proven_as;
 };
 
 // Payloads up to this size are read into memory once; larger ones stream (kDefaultChunk).
