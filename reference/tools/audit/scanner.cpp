@@ -1,5 +1,7 @@
 #include "audit/scanner.hpp"
 
+#include "audit/flows.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -161,16 +163,7 @@ Status Audit::discover() {
     if (data && data->type == ObjectInfo::Type::directory) names.push_back(o.path);
   }
   if (!opts_.flows.empty()) {
-    // A named flow is looked up itself, not in the root listing: on a bucket with many flows
-    // that is one request, and s3rver 3.7.1 (the tests' server) leaves a prefix out of a
-    // delimited listing when no object sits directly in it (spec 4.2.2).
-    for (const auto& f : opts_.flows) {
-      if (Status s = check_flow_name(f); !s.ok()) return s;
-      auto data = storage_.stat(cas_prefix(f));
-      if (!data && data.error().code != Errc::not_found) return data.error();
-      if (!data || data->type != ObjectInfo::Type::directory)
-        return Error(Errc::not_found, "no flow " + f + " (no " + f + "/data folder) in " + storage_.url());
-    }
+    for (const auto& f : opts_.flows) CASBLOB_TRY(find_named_flow(storage_, f));
     names = opts_.flows;
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());

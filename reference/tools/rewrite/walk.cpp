@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audit/flows.hpp"
 #include "audit/layout.hpp"
 #include "casblob/key.hpp"
 
@@ -22,11 +23,7 @@ Result<std::vector<Unit>> list_units(Storage& storage, const std::vector<std::st
   }
   std::sort(names.begin(), names.end());
   if (!flows.empty()) {
-    for (const auto& f : flows) {
-      CASBLOB_TRY(check_flow_name(f));
-      if (!std::binary_search(names.begin(), names.end(), f))
-        return Error(Errc::not_found, "no flow " + f + " (no " + f + "/data folder) in " + storage.url());
-    }
+    for (const auto& f : flows) CASBLOB_TRY(audit::find_named_flow(storage, f));
     names = flows;
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
