@@ -39,7 +39,7 @@ void add_repair(CLI::App& app, int& exit) {
   cmd->add_option("--json", o->json, "Write the report as JSON to FILE (- = stdout)");
   cmd->add_flag("--quiet", o->quiet, "No report on stdout");
   add_storage_options(cmd, o->storage, true);
-  cmd->add_option("ROOT", o->root, "Datastore root (Metaflow's .metaflow folder)");
+  cmd->add_option("ROOT", o->root, "Datastore root (Metaflow's .metaflow folder, or s3://bucket/prefix)");
   cmd->callback([o, &exit] {
     if (o->root.empty()) return void(exit = rewrite_fail(Error(Errc::usage, "ROOT is required")));
     auto max = parse_size(o->max_size, "--max-size");
