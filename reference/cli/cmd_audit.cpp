@@ -43,7 +43,11 @@ class JsonlStream {
  public:
   static Result<std::unique_ptr<JsonlStream>> open(const std::string& path) {
     auto s = std::unique_ptr<JsonlStream>(new JsonlStream);
-    if (path != "-") {
+    if (is_device_output(path)) {  // /dev/null, a FIFO: written through, never replaced
+      auto d = DeviceSink::open(path);
+      if (!d) return d.error();
+      s->device_.emplace(std::move(*d));
+    } else if (path != "-") {
       auto f = AtomicFileSink::create(path, Durability::process);
       if (!f) return f.error();
       s->file_.emplace(std::move(*f));
@@ -53,6 +57,7 @@ class JsonlStream {
   void write(const std::string& line) {
     if (!status_.ok()) return;
     if (file_) status_ = file_->write(as_bytes(line));
+    else if (device_) status_ = device_->write(as_bytes(line));
     else status_ = stdout_.write(as_bytes(line));
   }
   Status close() {
@@ -63,6 +68,7 @@ class JsonlStream {
  private:
   JsonlStream() = default;
   std::optional<AtomicFileSink> file_;
+  std::optional<DeviceSink> device_;
   StdoutSink stdout_;
   Status status_;
 };

@@ -1,6 +1,7 @@
 #include "io_targets.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -42,6 +43,28 @@ Status StdoutSink::write(ByteView data) {
   return write_all(STDOUT_FILENO, data, "standard output");
 }
 
+bool is_device_output(const std::string& path) {
+  struct stat st;
+  return path != "-" && ::stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
+Result<DeviceSink> DeviceSink::open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return Error(Errc::io_error, "cannot open " + path + " for writing: " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+    ::close(fd);
+    return Error(Errc::io_error, path + " is no longer a device or FIFO");
+  }
+  return DeviceSink(fd, path);
+}
+
+DeviceSink::DeviceSink(DeviceSink&& o) noexcept : fd_(std::exchange(o.fd_, -1)), path_(std::move(o.path_)) {}
+DeviceSink::~DeviceSink() {
+  if (fd_ >= 0) ::close(fd_);
+}
+Status DeviceSink::write(ByteView data) { return write_all(fd_, data, path_.c_str()); }
+
 Status flush_stdout() {
   std::cout.flush();
   if (!std::cout) return Error(Errc::io_error, "cannot write to standard output");
@@ -65,8 +88,8 @@ class Spool final : public Sink {
     if (fd_ < 0) CASBLOB_TRY(open_file());
     return write_all(fd_, d, "the spool file");
   }
-  Status copy_to_stdout() {
-    StdoutSink out;
+  // After verification: the spooled bytes to `out` (standard output or a device).
+  Status copy_to(Sink& out) {
     CASBLOB_TRY(out.write(mem_));
     if (fd_ < 0) return {};
     if (::lseek(fd_, 0, SEEK_SET) != 0) return Error(Errc::io_error, "cannot rewind the spool file");
@@ -101,6 +124,17 @@ class Spool final : public Sink {
   int fd_ = -1;
 };
 
+// Every write fails with one error: an output that could not be opened.
+class FailingSink final : public Sink {
+ public:
+  explicit FailingSink(Error e) : error_(std::move(e)) {}
+  Status write(ByteView) override { return error_; }
+  const Error& error() const { return error_; }
+
+ private:
+  Error error_;
+};
+
 // The file is created on the first write or at commit.
 class LazyFile final : public Sink {
  public:
@@ -129,10 +163,17 @@ class LazyFile final : public Sink {
 }  // namespace
 
 struct OutputTarget::Impl {
-  enum class Kind { file, spool, stdout_direct } kind;
+  enum class Kind { file, spool, direct } kind;
   std::optional<LazyFile> file;
   std::optional<Spool> spool;
-  StdoutSink direct;
+  StdoutSink stdout_sink;
+  std::optional<DeviceSink> device;     // an existing device or FIFO, else standard output
+  std::optional<FailingSink> failing;  // the device could not be opened: every write says so
+  Sink& out() {
+    if (failing) return *failing;
+    if (device) return *device;
+    return stdout_sink;
+  }
 };
 
 OutputTarget::OutputTarget(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -141,15 +182,19 @@ OutputTarget::~OutputTarget() = default;
 
 OutputTarget OutputTarget::make(std::string path, bool verify_first) {
   auto impl = std::make_unique<Impl>();
-  if (path != "-") {
+  const bool device = is_device_output(path);
+  if (path != "-" && !device) {
     impl->kind = Impl::Kind::file;
     impl->file.emplace(std::move(path));
-  } else if (verify_first) {
-    impl->kind = Impl::Kind::spool;
-    impl->spool.emplace();
-  } else {
-    impl->kind = Impl::Kind::stdout_direct;
+    return OutputTarget(std::move(impl));
   }
+  if (device) {
+    auto d = DeviceSink::open(path);
+    if (d) impl->device.emplace(std::move(*d));
+    else impl->failing.emplace(d.error());
+  }
+  impl->kind = verify_first ? Impl::Kind::spool : Impl::Kind::direct;
+  if (verify_first) impl->spool.emplace();
   return OutputTarget(std::move(impl));
 }
 
@@ -157,16 +202,17 @@ Sink& OutputTarget::sink() {
   switch (impl_->kind) {
     case Impl::Kind::file: return *impl_->file;
     case Impl::Kind::spool: return *impl_->spool;
-    case Impl::Kind::stdout_direct: break;
+    case Impl::Kind::direct: break;
   }
-  return impl_->direct;
+  return impl_->out();
 }
 
 Status OutputTarget::commit() {
+  if (impl_->failing) return impl_->failing->error();
   switch (impl_->kind) {
     case Impl::Kind::file: return impl_->file->commit();
-    case Impl::Kind::spool: return impl_->spool->copy_to_stdout();
-    case Impl::Kind::stdout_direct: break;
+    case Impl::Kind::spool: return impl_->spool->copy_to(impl_->out());
+    case Impl::Kind::direct: break;
   }
   return {};
 }

@@ -26,10 +26,30 @@ class StdoutSink final : public Sink {
 // Flushes std::cout and reports a failure of any earlier write to it (text and JSON output).
 Status flush_stdout();
 
+// An output path that names an existing character device or FIFO (/dev/null, /dev/stdout, a
+// named pipe): written through, never replaced. An atomic write renames a temporary file over
+// its target, which would put a regular file where /dev/null was (it did, run as root).
+bool is_device_output(const std::string& path);
+
+// Writes to an opened device or FIFO (is_device_output), every error reported.
+class DeviceSink final : public Sink {
+ public:
+  static Result<DeviceSink> open(const std::string& path);
+  DeviceSink(DeviceSink&&) noexcept;
+  ~DeviceSink() override;
+  Status write(ByteView data) override;
+
+ private:
+  DeviceSink(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  int fd_ = -1;
+  std::string path_;
+};
+
 class OutputTarget {
  public:
-  // `path` "-": standard output. `verify_first`: bytes are unverified until commit() (strict),
-  // so standard output gets them only then. A file is created on the first byte or on commit,
+  // `path` "-": standard output; an existing device or FIFO: written through (is_device_output).
+  // `verify_first`: bytes are unverified until commit() (strict), so standard output or the
+  // device gets them only then. A file is created on the first byte or on commit,
   // not before: a read that fails early leaves nothing, not even a temporary file.
   static OutputTarget make(std::string path, bool verify_first);
   OutputTarget(OutputTarget&&) noexcept;

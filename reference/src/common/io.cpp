@@ -123,6 +123,13 @@ Result<AtomicFileSink> AtomicFileSink::create_in(int dir_fd, const std::string& 
   s.durability_ = d;
   s.dir_fd_ = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
   if (s.dir_fd_ < 0) return detail::os_error("cannot open the directory of", shown_as, errno, Errc::io_error);
+  // The commit renames over the target: only a regular file (or a link, itself replaced) may be
+  // there. A device, FIFO, socket or folder would be replaced by a regular file: /dev/null, for
+  // a process run as root (spec 10.6).
+  struct stat existing;
+  if (::fstatat(dir_fd, name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(existing.st_mode) &&
+      !S_ISLNK(existing.st_mode))
+    return Error(Errc::io_error, shown_as + " exists and is not a regular file: an atomic write would replace it");
   // O_EXCL and mode 0666, so that the kernel applies the process umask (mkstemp would force
   // 0600; a fixed fchmod would ignore the umask). Name length: keep within NAME_MAX.
   const std::string stem = "." + name.substr(0, 200) + std::string(kTempMarker);

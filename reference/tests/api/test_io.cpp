@@ -117,3 +117,22 @@ TEST_CASE("read_file reads at most its bound", "[io]") {
   CHECK(read_file((t.dir / "f").string(), 999).error().code == Errc::io_error);
   CHECK(read_file("/dev/zero", 1 << 20).error().code == Errc::io_error);
 }
+
+TEST_CASE("AtomicFileSink refuses a target that exists and is not a regular file: the rename would replace it", "[io][security]") {
+  test::TempDir t;
+  const std::string fifo = (t.dir / "fifo").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  fs::create_directory(t.dir / "folder");
+  for (const std::string& target : {fifo, (t.dir / "folder").string()}) {
+    INFO(target);
+    auto sink = AtomicFileSink::create(target);
+    REQUIRE_FALSE(sink);
+    CHECK(sink.error().code == Errc::io_error);
+    CHECK(sink.error().message.find("not a regular file") != std::string::npos);
+  }
+  struct stat st;
+  REQUIRE(::lstat(fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  for (const auto& e : fs::directory_iterator(t.dir))  // no temporary left behind
+    CHECK(e.path().filename().string().find(kTempMarker) == std::string::npos);
+}

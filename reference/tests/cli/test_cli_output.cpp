@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -325,4 +326,37 @@ TEST_CASE("encode over an existing OUT, killed after any write, fsync or rename,
       ++states;
     }
   CHECK(states == 18);
+}
+
+TEST_CASE("an output that is a device is written through, never replaced by a file (/dev/null as root)", "[cli][security]") {
+  // Found when `casblob audit --json /dev/null` run as root left a regular file at /dev/null:
+  // the atomic write renamed its temporary file over the device. Tested on a private device
+  // node (null's major/minor) in a temporary folder, so a regression cannot break /dev/null.
+  Dir d;
+  const std::string null_dev = d.path("null");
+  if (::mknod(null_dev.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
+    WARN("mknod needs root: skipped");
+    return;
+  }
+  auto still_a_device = [&] {
+    struct stat st;
+    return ::lstat(null_dev.c_str(), &st) == 0 && S_ISCHR(st.st_mode);
+  };
+  Bytes data = test::seeded_bytes("text", 300000, 5);
+  d.write("in", data);
+  REQUIRE(cli({"encode", d.path("in"), d.path("blob")}).exit == 0);
+  CHECK(cli({"decode", d.path("blob"), null_dev}).exit == 0);  // strict: spooled, then written
+  CHECK(still_a_device());
+  CHECK(cli({"decode", "--profile", "legacy", d.path("blob"), null_dev}).exit == 0);
+  CHECK(still_a_device());
+  fs::create_directories(d.dir / "store" / "F" / "data");
+  REQUIRE(cli({"put", "--root", d.path("store"), "--flow", "F", d.path("in")}).exit == 0);
+  CHECK(cli({"audit", "--no-progress", "--json", null_dev, "--jsonl", null_dev, "--markdown", null_dev, d.path("store")}).exit == 0);
+  CHECK(still_a_device());
+  CHECK(cli({"census", "--quick", "--no-fixtures", "--json", null_dev}).exit == 0);
+  CHECK(still_a_device());
+  // encode writes two files and cannot write through: refused, the device left alone.
+  CHECK(cli({"encode", d.path("in"), null_dev}).exit != 0);
+  CHECK(still_a_device());
+  CHECK_FALSE(d.has_temporaries());
 }
