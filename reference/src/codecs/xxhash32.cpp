@@ -86,6 +86,9 @@ void Xxh32::reset(std::uint32_t seed) noexcept {
 }
 
 void Xxh32::update(const void* data, std::size_t size) noexcept {
+  // An empty update may come with a null pointer (an empty ByteView): memcpy must never see it,
+  // even for 0 bytes (UBSan; found by decode_blob_fuzzer).
+  if (size == 0) return;
   auto p = static_cast<const std::uint8_t*>(data);
   const std::uint8_t* end = p + size;
   total_ += size;
