@@ -98,8 +98,7 @@ struct GzipDecoder::Impl {
   // Everything but the zlib stream and the buffer goes back to a fresh decoder's state.
   void reset(Sink& o, GzipReadOptions op) {
     out = &o;
-    auto* d = dynamic_cast<DirectSink*>(&o);
-    direct = d && d->direct() ? d : nullptr;
+    direct = lending_sink(o);
     opts = op;
     auto members = std::move(report.members);  // its capacity is kept for the next input
     members.clear();

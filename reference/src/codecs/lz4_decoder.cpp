@@ -106,8 +106,7 @@ struct Lz4Decoder::Impl {
   // A fresh decoder's state, keeping the buffers.
   void reset(Sink& o, Lz4ReadOptions op) {
     out = &o;
-    auto* d = dynamic_cast<DirectSink*>(&o);
-    direct = d && d->direct() ? d : nullptr;
+    direct = lending_sink(o);
     opts = op;
     auto frames = std::move(report.frames);  // its capacity is kept for the next input
     frames.clear();

@@ -17,8 +17,7 @@ class DigestSink final : public DirectSink {
  public:
   void reset(Sink& next) {
     next_ = &next;
-    auto* d = dynamic_cast<DirectSink*>(&next);
-    direct_ = d && d->direct() ? d : nullptr;
+    direct_ = lending_sink(next);
     sha1_.reset();
     count_ = 0;
     room_ = nullptr;

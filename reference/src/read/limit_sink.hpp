@@ -19,8 +19,7 @@ class LimitSink final : public DirectSink {
   LimitSink(Sink& next, std::uint64_t max) { reset(next, max); }
   void reset(Sink& next, std::uint64_t max) {
     next_ = &next;
-    auto* d = dynamic_cast<DirectSink*>(&next);
-    direct_ = d && d->direct() ? d : nullptr;
+    direct_ = lending_sink(next);
     max_ = max;
     count_ = 0;
   }

@@ -32,6 +32,14 @@ class DirectSink : public Sink {
   virtual Status commit(std::size_t n) = 0;
 };
 
+// The DirectSink `out` can lend memory through now, or nullptr (a plain Sink, or a wrapper
+// whose direct() is false): the one rule by which decoders and pass-through sinks choose room()
+// or write().
+inline DirectSink* lending_sink(Sink& out) noexcept {
+  auto* d = dynamic_cast<DirectSink*>(&out);
+  return d && d->direct() ? d : nullptr;
+}
+
 // Fills a byte vector the caller owns from its start, overwriting what it held: a vector
 // reused from blob to blob is neither reallocated nor zeroed again (std::vector::resize zeroes
 // what it adds, a pass over the output a reused buffer does not pay). finish() cuts the vector
