@@ -10,24 +10,26 @@ namespace casblob::rewrite {
 
 Result<std::vector<Unit>> list_units(Storage& storage, const std::vector<std::string>& flows) {
   std::vector<std::string> names;
-  Status listed = storage.list("", [&](const ObjectInfo& o) {
-    if (o.type == ObjectInfo::Type::directory && check_flow_name(o.path).ok()) {
-      auto data = storage.stat(cas_prefix(o.path));
-      if (data && data->type == ObjectInfo::Type::directory) names.push_back(o.path);
-    }
-    return Status{};
-  });
-  if (!listed.ok()) {
-    if (listed.code() == Errc::not_found) return Error(Errc::not_found, "not a Metaflow datastore: " + listed.error().message);
-    return listed.error();
-  }
-  std::sort(names.begin(), names.end());
   if (!flows.empty()) {
+    // Named flows are looked up themselves: no listing of the root and stat of every other
+    // flow's data folder (one request each on S3).
     for (const auto& f : flows) CASBLOB_TRY(audit::find_named_flow(storage, f));
     names = flows;
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
+  } else {
+    Status listed = storage.list("", [&](const ObjectInfo& o) {
+      if (o.type == ObjectInfo::Type::directory && check_flow_name(o.path).ok()) {
+        auto data = storage.stat(cas_prefix(o.path));
+        if (data && data->type == ObjectInfo::Type::directory) names.push_back(o.path);
+      }
+      return Status{};
+    });
+    if (!listed.ok()) {
+      if (listed.code() == Errc::not_found) return Error(Errc::not_found, "not a Metaflow datastore: " + listed.error().message);
+      return listed.error();
+    }
   }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   if (names.empty()) return Error(Errc::not_found, "not a Metaflow datastore: no <Flow>/data folder in " + storage.url());
   std::vector<Unit> units;
   for (const auto& flow : names) {
