@@ -43,32 +43,27 @@ class JsonlStream {
  public:
   static Result<std::unique_ptr<JsonlStream>> open(const std::string& path) {
     auto s = std::unique_ptr<JsonlStream>(new JsonlStream);
-    if (is_device_output(path)) {  // /dev/null, a FIFO: written through, never replaced
-      auto d = DeviceSink::open(path);
-      if (!d) return d.error();
-      s->device_.emplace(std::move(*d));
-    } else if (path != "-") {
-      auto f = AtomicFileSink::create(path, Durability::process);
-      if (!f) return f.error();
-      s->file_.emplace(std::move(*f));
+    if (path != "-") {
+      // A file atomically, a device or FIFO written through (io_targets.hpp); created now, so
+      // that a path that cannot be written fails before the scan, not after it.
+      s->target_.emplace(OutputTarget::make(path, false, Durability::process));
+      CASBLOB_TRY(s->target_->sink().write({}));
     }
     return s;
   }
   void write(const std::string& line) {
     if (!status_.ok()) return;
-    if (file_) status_ = file_->write(as_bytes(line));
-    else if (device_) status_ = device_->write(as_bytes(line));
+    if (target_) status_ = target_->sink().write(as_bytes(line));
     else status_ = stdout_.write(as_bytes(line));
   }
   Status close() {
-    if (status_.ok() && file_) status_ = file_->commit();
+    if (status_.ok() && target_) status_ = target_->commit();
     return status_;
   }
 
  private:
   JsonlStream() = default;
-  std::optional<AtomicFileSink> file_;
-  std::optional<DeviceSink> device_;
+  std::optional<OutputTarget> target_;
   StdoutSink stdout_;
   Status status_;
 };

@@ -138,7 +138,7 @@ class FailingSink final : public Sink {
 // The file is created on the first write or at commit.
 class LazyFile final : public Sink {
  public:
-  explicit LazyFile(std::string path) : path_(std::move(path)) {}
+  LazyFile(std::string path, Durability d) : path_(std::move(path)), durability_(d) {}
   Status write(ByteView d) override {
     CASBLOB_TRY(ensure());
     return file_->write(d);
@@ -151,12 +151,13 @@ class LazyFile final : public Sink {
  private:
   Status ensure() {
     if (file_) return {};
-    auto f = AtomicFileSink::create(path_);
+    auto f = AtomicFileSink::create(path_, durability_);
     if (!f) return f.error();
     file_.emplace(std::move(*f));
     return {};
   }
   std::string path_;
+  Durability durability_;
   std::optional<AtomicFileSink> file_;
 };
 
@@ -180,12 +181,12 @@ OutputTarget::OutputTarget(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 OutputTarget::OutputTarget(OutputTarget&&) noexcept = default;
 OutputTarget::~OutputTarget() = default;
 
-OutputTarget OutputTarget::make(std::string path, bool verify_first) {
+OutputTarget OutputTarget::make(std::string path, bool verify_first, Durability durability) {
   auto impl = std::make_unique<Impl>();
   const bool device = is_device_output(path);
   if (path != "-" && !device) {
     impl->kind = Impl::Kind::file;
-    impl->file.emplace(std::move(path));
+    impl->file.emplace(std::move(path), durability);
     return OutputTarget(std::move(impl));
   }
   if (device) {

@@ -51,7 +51,8 @@ class OutputTarget {
   // `verify_first`: bytes are unverified until commit() (strict), so standard output or the
   // device gets them only then. A file is created on the first byte or on commit,
   // not before: a read that fails early leaves nothing, not even a temporary file.
-  static OutputTarget make(std::string path, bool verify_first);
+  // `durability`: of a file output (reports need not survive a machine crash: Durability::process).
+  static OutputTarget make(std::string path, bool verify_first, Durability durability = Durability::machine);
   OutputTarget(OutputTarget&&) noexcept;
   ~OutputTarget();  // uncommitted output is discarded
   Sink& sink();

@@ -134,15 +134,10 @@ Status write_report_file(const std::string& path, const std::string& text) {
     std::cout << text;
     return {};
   }
-  if (is_device_output(path)) {  // /dev/null, a FIFO: written through, never replaced
-    auto d = DeviceSink::open(path);
-    if (!d) return d.error();
-    return d->write(as_bytes(text));
-  }
-  auto f = AtomicFileSink::create(path, Durability::process);
-  if (!f) return f.error();
-  CASBLOB_TRY(f->write(as_bytes(text)));
-  return f->commit();
+  // A file atomically; a device or FIFO (/dev/null) written through, never replaced.
+  auto out = OutputTarget::make(path, false, Durability::process);
+  CASBLOB_TRY(out.sink().write(as_bytes(text)));
+  return out.commit();
 }
 
 void print_json(const json& j) { std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n" << std::flush; }
