@@ -292,7 +292,13 @@ struct GzipDecoder::Impl {
   // Deflate data: as much of `in` as inflate takes. Returns the bytes consumed.
   Result<std::size_t> inflate_some(ByteView in) {
     std::size_t used = 0;
-    while (used < in.size()) {
+    // After a call that filled the output, zlib may hold output (and an error after it) for
+    // input it has already taken: call it again, without input, until it has room to spare.
+    // Otherwise a chunk that ends there leaves the error to finish(), which can only say
+    // "truncated" (decode_blob-sized rooms made it depend on chunking; found by
+    // gzip_reader_fuzzer).
+    bool output_full = false;
+    while (used < in.size() || output_full) {
       uInt piece = static_cast<uInt>(std::min<std::size_t>(in.size() - used, 1u << 30));
       std::uint8_t* dst = obuf.data();
       std::size_t cap = kOutChunk;
@@ -311,6 +317,7 @@ struct GzipDecoder::Impl {
       used += took;
       pos += took;
       std::size_t n = cap - zs.avail_out;
+      output_full = zs.avail_out == 0;
       if (n > 0) {
         crc = detail::crc32(crc, dst, n);
         msize += n;
@@ -328,7 +335,10 @@ struct GzipDecoder::Impl {
         case Z_BUF_ERROR:  // progress, or all input taken: the loop condition decides
           // Input left, room to write, and nothing happened: zlib is stuck; calling it
           // again would loop forever.
-          if (took == 0 && n == 0) return zlib_failure("inflate (no progress)", rc).error();
+          if (took == 0 && n == 0) {
+            if (piece == 0) return used;  // drained: nothing pending
+            return zlib_failure("inflate (no progress)", rc).error();
+          }
           break;
         case Z_DATA_ERROR:  // R-R1-4
           return fail(Detail::data, std::string("invalid deflate data (") + (zs.msg ? zs.msg : "?") +
