@@ -112,6 +112,8 @@ class FileSource final : public Source {
   bool owned_ = false;
   std::optional<std::uint64_t> size_;
   std::int64_t mtime_ns_ = 0;
+  std::uint64_t pos_ = 0;    // bytes read so far
+  bool at_end_ = false;      // a short read ended at the size fstat gave: see read()
 };
 
 // How far a committed file survives: `process` (rename only: atomic against a crash of this

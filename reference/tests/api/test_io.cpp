@@ -136,3 +136,29 @@ TEST_CASE("AtomicFileSink refuses a target that exists and is not a regular file
   for (const auto& e : fs::directory_iterator(t.dir))  // no temporary left behind
     CHECK(e.path().filename().string().find(kTempMarker) == std::string::npos);
 }
+
+TEST_CASE("FileSource: a short read at the size fstat gave is the end; a file grown since is read on", "[io]") {
+  test::TempDir t;
+  const fs::path path = t.dir / "f";
+  std::ofstream(path, std::ios::binary) << "0123456789";
+  std::uint8_t buf[64];
+  {
+    auto src = FileSource::open(path.string());
+    REQUIRE(src);
+    CHECK(src->read(std::span(buf, 4)).value() == 4);  // a full read: not the end yet
+    CHECK(src->read(buf).value() == 6);                // short, and at the size: the end
+    std::ofstream(path, std::ios::binary | std::ios::app) << "more";
+    // What a reader that had made the next read() at once would have seen: the end. (No read
+    // is made: the file's end is where the short read found it.)
+    CHECK(src->read(buf).value() == 0);
+  }
+  {
+    auto src = FileSource::open(path.string());  // 14 bytes now
+    REQUIRE(src);
+    std::ofstream(path, std::ios::binary | std::ios::app) << "tail";  // grows after the fstat
+    CHECK(src->read(buf).value() == 18);  // past the size fstat gave: not taken for the end
+    std::ofstream(path, std::ios::binary | std::ios::app) << "!";
+    CHECK(src->read(buf).value() == 1);   // so the next read is made, and sees the growth
+    CHECK(src->read(buf).value() == 0);
+  }
+}
