@@ -110,6 +110,12 @@ Result<Fd> open_dir_beneath(int base_fd, std::string shown, std::string_view rel
   return dir;
 }
 
+// The sidecar file "<blob>_meta" of the payload `blob` in the directory `dir_fd` (R-META-5).
+Result<SidecarText> read_sidecar_beside(int dir_fd, const std::string& blob, const std::string& shown_blob) {
+  const std::string shown = shown_blob + "_meta";
+  return detail::read_sidecar_source(FileSource::open_at(dir_fd, blob + "_meta", shown, false), shown);
+}
+
 }  // namespace
 
 // Only a read-only storage caches: it never creates or writes, so a directory replaced after
@@ -180,6 +186,14 @@ std::string LocalStorage::url() const {
 }
 
 Status LocalStorage::list(std::string_view dir, const std::function<Status(const ObjectInfo&)>& each) {
+  return list_entries(dir, true, each);
+}
+
+Status LocalStorage::list_types(std::string_view dir, const std::function<Status(const ObjectInfo&)>& each) {
+  return list_entries(dir, false, each);
+}
+
+Status LocalStorage::list_entries(std::string_view dir, bool stat_each, const std::function<Status(const ObjectInfo&)>& each) {
   if (!dir.empty()) CASBLOB_TRY(check_relative_path(dir));
   auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, dir);
   if (!d) return d.error();
@@ -195,10 +209,24 @@ Status LocalStorage::list(std::string_view dir, const std::function<Status(const
   errno = 0;
   while (struct dirent* e = ::readdir(dp)) {
     if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-    struct stat st {};
-    if (::fstatat(::dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
     std::string path = dir.empty() ? std::string(e->d_name) : std::string(dir) + "/" + e->d_name;
-    result = each(info_of(std::move(path), st));
+    ObjectInfo info;
+    // d_type is the entry's own type (a link is DT_LNK, as lstat tells); a filesystem that
+    // does not fill it in (DT_UNKNOWN) gets the stat.
+    if (!stat_each && (e->d_type == DT_REG || e->d_type == DT_DIR)) {
+      info.path = std::move(path);
+      info.type = e->d_type == DT_REG ? ObjectInfo::Type::file : ObjectInfo::Type::directory;
+      info.stat_known = false;
+    } else if (!stat_each && e->d_type != DT_UNKNOWN) {
+      info.path = std::move(path);
+      info.type = ObjectInfo::Type::other;  // links, FIFOs, devices, sockets
+      info.stat_known = false;
+    } else {
+      struct stat st {};
+      if (::fstatat(::dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
+      info = info_of(std::move(path), st);
+    }
+    result = each(info);
     if (!result.ok()) break;
     errno = 0;
   }
@@ -233,9 +261,27 @@ Result<SidecarText> LocalStorage::read_sidecar(std::string_view blob_path) {
   auto [parent, name] = split_parent(blob_path);
   auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
   if (!d) return d.error();
-  const std::string shown = root_ + "/" + std::string(blob_path) + "_meta";
-  auto src = FileSource::open_at((*d)->get(), std::string(name) + "_meta", shown, false);
-  return detail::read_sidecar_source(std::move(src), shown);
+  return read_sidecar_beside((*d)->get(), std::string(name), root_ + "/" + std::string(blob_path));
+}
+
+// open() and read_sidecar() with one path check and one directory lookup, and the payload's
+// mtime from the fstat its opening did anyway.
+Result<Storage::OpenedBlob> LocalStorage::open_blob(std::string_view blob_path) {
+  CASBLOB_TRY(check_relative_path(blob_path));
+  auto [parent, name] = split_parent(blob_path);
+  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
+  if (!d) return d.error();
+  const std::string shown = root_ + "/" + std::string(blob_path);
+  const std::string file(name);
+  auto payload = FileSource::open_at((*d)->get(), file, shown, false);
+  if (!payload) return payload.error();
+  OpenedBlob out;
+  out.mtime_ns = payload->mtime_ns();
+  out.payload = std::make_unique<FileSource>(std::move(*payload));
+  auto sidecar = read_sidecar_beside((*d)->get(), file, shown);
+  if (!sidecar) return sidecar.error();
+  out.sidecar = std::move(*sidecar);
+  return out;
 }
 
 namespace {

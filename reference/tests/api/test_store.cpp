@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "casblob/casblob.hpp"
@@ -343,4 +344,57 @@ TEST_CASE("LocalStorage lists its root alike every time (audit walks it more tha
   const std::vector<std::string> want = {"FlowA", "FlowB"};
   CHECK(names() == want);
   CHECK(names() == want);  // a listing that shared the root descriptor's offset came back empty
+}
+
+TEST_CASE("LocalStorage::list_types tells the types list() tells, without the per-entry stat", "[store]") {
+  test::TempDir t;
+  fs::create_directories(t.dir / "F" / "data" / "ab" / "folder");
+  std::ofstream(t.dir / "F" / "data" / "ab" / "file") << "12345";
+  fs::create_symlink("file", t.dir / "F" / "data" / "ab" / "link");
+  REQUIRE(::mkfifo((t.dir / "F" / "data" / "ab" / "fifo").c_str(), 0600) == 0);
+  auto st = LocalStorage::open(t.dir.string(), {.read_only = true});
+  REQUIRE(st.ok());
+  auto listing = [&](bool types_only) {
+    std::map<std::string, ObjectInfo> out;
+    auto each = [&](const ObjectInfo& o) {
+      out[o.path] = o;
+      return Status{};
+    };
+    REQUIRE((types_only ? (*st)->list_types("F/data/ab", each) : (*st)->list("F/data/ab", each)).ok());
+    return out;
+  };
+  const auto full = listing(false), types = listing(true);
+  REQUIRE(full.size() == 4);
+  REQUIRE(types.size() == 4);
+  for (const auto& [path, o] : full) {
+    INFO(path);
+    REQUIRE(types.count(path));
+    CHECK(types.at(path).type == o.type);
+    CHECK(o.stat_known);
+  }
+  CHECK(full.at("F/data/ab/file").size == 5);
+  CHECK(full.at("F/data/ab/link").type == ObjectInfo::Type::other);  // the link itself, never its target
+  CHECK(full.at("F/data/ab/fifo").type == ObjectInfo::Type::other);
+  // ext4 and tmpfs fill in d_type: no stat was made, so nothing about size is claimed.
+  CHECK_FALSE(types.at("F/data/ab/file").stat_known);
+  CHECK(types.at("F/data/ab/file").size == 0);
+}
+
+TEST_CASE("LocalStorage::open_blob gives the payload, its sidecar and the payload's mtime in one call", "[store]") {
+  Store s;
+  auto info = s.put(as_bytes("payload"));
+  REQUIRE(info);
+  const std::string path = "F/data/" + info->encode.key.substr(0, 2) + "/" + info->encode.key;
+  auto opened = s.storage->open_blob(path);
+  REQUIRE(opened);
+  auto listed = s.storage->stat(path);
+  REQUIRE(listed);
+  REQUIRE(opened->mtime_ns);
+  CHECK(*opened->mtime_ns == listed->mtime_ns);
+  CHECK(opened->payload->size_hint() == listed->size);
+  CHECK(opened->sidecar == s.storage->read_sidecar(path).value());
+  fs::remove(s.blob(info->encode.key).string() + "_meta");
+  auto bare = s.storage->open_blob(path);
+  REQUIRE(bare);
+  CHECK_FALSE(bare->sidecar.has_value());  // R-META-5: absent is absent, not an error
 }

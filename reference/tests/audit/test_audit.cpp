@@ -1,5 +1,6 @@
 // The audit library (reference/tools/audit) on stores written by fixtures/stores/storegen.py
 // (Python's gzip/lz4/json, as Metaflow writes them) and on the store the real Metaflow wrote.
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -395,4 +396,36 @@ TEST_CASE("audit/a worker whose first blob has no sidecar reads it under every p
       }
     }
   }
+}
+
+TEST_CASE("audit/findings on entries listed without a stat still carry their size and mtime") {
+  test::TempDir t;
+  auto manifest = storegen(t.dir, {"--blobs", "20"});
+  const std::string key = manifest.at("blobs").at(0).at("key");
+  const fs::path store = t.dir / "store";
+  const fs::path kk = store / "FlowA" / "data" / key.substr(0, 2);
+  REQUIRE(fs::is_directory(kk));
+  std::ofstream(kk / "notes.txt") << "eleven byte";
+  const std::int64_t when = 1600000000;  // 2020-09-13
+  const struct timespec times[2] = {{when, 0}, {when, 0}};
+  auto age = [&](const fs::path& p) { REQUIRE(::utimensat(AT_FDCWD, p.c_str(), times, 0) == 0); };
+  age(kk / "notes.txt");
+  // A blob's size and mtime come from its opening: an unreferenced blob's finding has its own.
+  auto st = open_ro(store);
+  const AuditReport first = run(*st);
+  auto unref = std::find_if(first.findings.begin(), first.findings.end(), [](const Finding& f) { return f.id == FindingId::unreferenced; });
+  REQUIRE(unref != first.findings.end());
+  age(store / unref->path);
+  const AuditReport r = run(*st);
+  auto find = [&](FindingId id, const std::string& path) {
+    auto f = std::find_if(r.findings.begin(), r.findings.end(), [&](const Finding& x) { return x.id == id && x.path.ends_with(path); });
+    REQUIRE(f != r.findings.end());
+    return *f;
+  };
+  const Finding stray = find(FindingId::strayFile, "/notes.txt");
+  CHECK(stray.size == 11);
+  CHECK(stray.mtime_ns == when * 1000000000);
+  const Finding old = find(FindingId::unreferenced, unref->path);
+  CHECK(old.mtime_ns == when * 1000000000);
+  CHECK(old.size == fs::file_size(store / unref->path));
 }

@@ -95,9 +95,8 @@ Status BlobChecker::replay(const BlobRef& blob, std::uint64_t head_size, bool wh
   }
 }
 
-BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
+BlobResult BlobChecker::check(BlobRef blob, bool decode) {
   BlobResult out;
-  out.stored = blob.info.size;
   auto unreadable = [&](const Error& e) {
     out.unreadable = true;
     out.findings.push_back(make(FindingId::unreadable, blob, e.message, e.label()));
@@ -105,6 +104,19 @@ BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
   };
   // Payload and sidecar as one reading: on S3 one GET carries both (no HEAD per blob).
   auto opened = storage_.open_blob(blob.path);
+  // A listing without sizes (Storage::list_types): the opening's fstat tells them; a blob that
+  // cannot be opened is stat'ed for its finding.
+  if (!blob.info.stat_known) {
+    if (opened && opened->mtime_ns) {
+      blob.info.size = opened->payload->size_hint().value_or(0);
+      blob.info.mtime_ns = *opened->mtime_ns;
+      blob.info.stat_known = true;
+    } else if (auto st = storage_.stat(blob.path)) {
+      blob.info = std::move(*st);
+    }
+  }
+  out.stored = blob.info.size;
+  out.mtime_ns = blob.info.mtime_ns;
   if (!opened) {
     if (opened.error().code != Errc::meta_invalid) return unreadable(opened.error());
     // Longer than any sidecar (spec 10.2): strict refuses it unread; the payload is not read.

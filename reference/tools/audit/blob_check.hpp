@@ -14,7 +14,7 @@ namespace casblob::audit {
 
 struct BlobRef {
   std::string flow, key, path;  // path: "<flow>/data/<kk>/<key>"
-  ObjectInfo info;              // from the listing
+  ObjectInfo info;              // from the listing; without stat_known, filled in by check()
 };
 
 struct BlobResult {
@@ -23,6 +23,7 @@ struct BlobResult {
   std::string encoding;                   // space class: "v1", "v2", "raw", "no sidecar", "other"
   bool has_sidecar = false, decoded = false, raw = false, unreadable = false;
   std::uint64_t stored = 0, bytes_read = 0;
+  std::int64_t mtime_ns = 0;              // the payload's
   std::optional<std::uint64_t> content;
   SidecarText sidecar;                    // as read (repair and migrate rewrite from it)
   // When strict does not read the blob right: the sidecar that makes the payload read as its
@@ -36,7 +37,7 @@ inline constexpr std::size_t kWholeBlobBytes = std::size_t{1} << 20;
 class BlobChecker {
  public:
   BlobChecker(Storage& storage, std::uint64_t max_size);
-  BlobResult check(const BlobRef& blob, bool decode);
+  BlobResult check(BlobRef blob, bool decode);
 
  private:
   Result<std::size_t> fill(Source& src, std::span<std::uint8_t> into);

@@ -84,6 +84,19 @@ ProfileReads::Reading* ProfileReads::strict_reading() {
   return nullptr;
 }
 
+const std::vector<Result<Encoding>>& ProfileReads::dispatch_of(const SidecarText& sidecar) {
+  auto hit = std::find_if(memo_.begin(), memo_.end(), [&](const Dispatch& d) { return d.sidecar == sidecar; });
+  if (hit == memo_.end()) {
+    Dispatch d{sidecar, {}};
+    for (Profile p : kAllProfiles) d.by_profile.push_back(select_encoding(sidecar, p));  // steps 2-7
+    if (memo_.size() == kDispatchMemo) memo_.pop_back();
+    memo_.insert(memo_.begin(), std::move(d));
+  } else if (hit != memo_.begin()) {
+    std::rotate(memo_.begin(), hit, hit + 1);
+  }
+  return memo_.front().by_profile;
+}
+
 void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std::uint64_t max_size, bool decode) {
   readings_.clear();
   decoders_used_ = 0;
@@ -97,15 +110,10 @@ void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std
   candidates_added_ = false;
   head_ = {};
   magic_ = Container::empty;
-  if (!memo_valid_ || memo_sidecar_ != sidecar) {
-    memo_dispatch_.clear();
-    for (Profile p : kAllProfiles) memo_dispatch_.push_back(select_encoding(sidecar, p));  // steps 2-7
-    memo_sidecar_ = sidecar;
-    memo_valid_ = true;
-  }
+  const std::vector<Result<Encoding>>& dispatch = dispatch_of(sidecar);
   for (std::size_t i = 0; i < std::size(kAllProfiles); ++i) {
     const Profile p = kAllProfiles[i];
-    const Result<Encoding>& enc = memo_dispatch_[i];
+    const Result<Encoding>& enc = dispatch[i];
     if (!enc) {
       if (p == Profile::strict) strict_dispatch_error_ = enc.error();
       outcomes_[i] = error_outcome(enc.error());

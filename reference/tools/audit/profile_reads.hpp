@@ -94,10 +94,15 @@ class ProfileReads {
   std::optional<std::string> proven_as_;
   ByteView head_;
   // Steps 2-7 depend on the sidecar text alone, and a store's sidecars are nearly all one of
-  // Metaflow's few canonical texts: the last text's dispatch under every profile is kept.
-  bool memo_valid_ = false;
-  SidecarText memo_sidecar_;  // absent is a value too: compare only once memo_valid_
-  std::vector<Result<Encoding>> memo_dispatch_;
+  // Metaflow's few canonical texts (v1, v2, raw, absent), interleaved blob after blob: the
+  // dispatch under every profile of the last few texts is kept, most recent first.
+  struct Dispatch {
+    SidecarText sidecar;  // absent is a value too
+    std::vector<Result<Encoding>> by_profile;
+  };
+  static constexpr std::size_t kDispatchMemo = 8;
+  std::vector<Dispatch> memo_;
+  const std::vector<Result<Encoding>>& dispatch_of(const SidecarText& sidecar);
 };
 
 }  // namespace casblob::audit

@@ -125,8 +125,13 @@ Finding Audit::file_finding(FindingId id, std::string_view flow, const ObjectInf
   f.flow = std::string(flow);
   f.path = obj.path;
   f.message = std::move(message);
-  f.size = obj.type == ObjectInfo::Type::file ? obj.size : 0;
-  f.mtime_ns = obj.mtime_ns;
+  // Entries come from list_types: their size and mtime are looked up for the few that become
+  // findings (an entry gone meanwhile keeps 0).
+  ObjectInfo st = obj;
+  if (!obj.stat_known && !obj.path.empty())
+    if (auto looked = storage_.stat(obj.path)) st = std::move(*looked);
+  f.size = obj.type == ObjectInfo::Type::file ? st.size : 0;
+  f.mtime_ns = st.mtime_ns;
   return f;
 }
 
@@ -141,7 +146,7 @@ bool Audit::admit(Finding& f, Counts& counts) const {
 
 Status Audit::discover() {
   std::vector<ObjectInfo> root;
-  Status listed = storage_.list("", [&](const ObjectInfo& o) {
+  Status listed = storage_.list_types("", [&](const ObjectInfo& o) {
     root.push_back(o);
     return Status{};
   });
@@ -182,7 +187,7 @@ Status Audit::discover() {
     fs.name = flow;
     const std::size_t fi = flows_.size();
     std::vector<ObjectInfo> shards;
-    Status s = storage_.list(cas_prefix(flow), [&](const ObjectInfo& o) {
+    Status s = storage_.list_types(cas_prefix(flow), [&](const ObjectInfo& o) {
       shards.push_back(o);
       return Status{};
     });
@@ -202,7 +207,7 @@ Status Audit::discover() {
       }
     }
     std::vector<ObjectInfo> runs;
-    s = storage_.list(flow, [&](const ObjectInfo& o) {
+    s = storage_.list_types(flow, [&](const ObjectInfo& o) {
       if (o.type == ObjectInfo::Type::directory) runs.push_back(o);
       return Status{};
     });
@@ -228,7 +233,8 @@ void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
   const FlowState& flow = flows_[u.flow];
   const std::string dir = cas_prefix(flow.name) + "/" + u.name;
   std::vector<ObjectInfo> entries;
-  Status s = storage_.list(dir, [&](const ObjectInfo& o) {
+  // Types only: each blob's size and mtime come from the fstat of its opening (BlobChecker).
+  Status s = storage_.list_types(dir, [&](const ObjectInfo& o) {
     entries.push_back(o);
     return Status{};
   });
@@ -305,7 +311,7 @@ void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
     // referred to from run metadata, which the audit does not read.
     rec.gc_ok = !res.raw && !res.unreadable &&
                 std::none_of(res.findings.begin(), res.findings.end(), [](const Finding& f) { return info(f.id).severity != Severity::info; });
-    rec.mtime_ns = o->mtime_ns;
+    rec.mtime_ns = res.mtime_ns;
     out.keys.push_back(rec);
     objects_.fetch_add(1, std::memory_order_relaxed);
     bytes_.fetch_add(res.stored, std::memory_order_relaxed);
@@ -351,7 +357,7 @@ void Audit::run_unit(const Unit& u, UnitResult& out) {
   const bool first_shard = opts_.shard.index == 1;
   auto list_dirs = [&](const std::string& dir, std::vector<std::string>& into) {
     std::vector<std::string> found;
-    Status s = storage_.list(dir, [&](const ObjectInfo& o) {
+    Status s = storage_.list_types(dir, [&](const ObjectInfo& o) {
       if (o.type == ObjectInfo::Type::directory && !is_metadata_dir(basename(o.path))) found.push_back(o.path);
       return Status{};
     });

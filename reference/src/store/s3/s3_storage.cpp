@@ -261,7 +261,9 @@ Result<Storage::OpenedBlob> S3Storage::open_blob(std::string_view blob_path) {
   if (!src) return src.error();
   auto sidecar = Impl::sidecar_of(headers, impl_->shown(blob_path));  // the GET's own metadata
   if (!sidecar) return sidecar.error();
-  return OpenedBlob{std::move(*src), std::move(*sidecar)};
+  std::optional<std::int64_t> mtime;
+  if (const auto* lm = headers.header("last-modified")) mtime = s3::parse_http_date_ns(*lm);
+  return OpenedBlob{std::move(*src), std::move(*sidecar), mtime};
 }
 
 Result<SidecarText> S3Storage::read_sidecar(std::string_view blob_path) {
