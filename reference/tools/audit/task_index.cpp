@@ -1,84 +1,393 @@
 #include "audit/task_index.hpp"
 
-#include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "casblob/key.hpp"
 
 namespace casblob::audit {
 namespace {
 
-// Only `objects` matters, and a task index's `info` is larger than it: a SAX pass that keeps
-// the string values of the top-level `objects` map, instead of a DOM of the whole file.
-class ObjectsHandler final : public nlohmann::json_sax<nlohmann::json> {
- public:
-  std::vector<std::string> keys;
-  std::string error;
-  bool top_object = false, saw_objects = false;
+// Metaflow reads a task index with json.loads(bytes) (TaskDataStore.load_metadata): the bytes
+// are decoded first (json.detect_encoding: UTF-8, a UTF-8 BOM stripped; 'surrogatepass'), then
+// parsed by CPython's scanner. This parser is that reader for UTF-8 documents, in one pass
+// without building a document: values outside the top-level `objects` map are validated and
+// skipped. Where it is not that reader it refuses (references unknown, never invented):
+// UTF-16/32 documents, which Metaflow never writes.
+//
+// Python's json, as in the sidecar model (spec 4.3, src/sidecar/json_scan.cpp): NaN, Infinity
+// and -Infinity are values; duplicate names keep the last value; integers of more than 4300
+// digits are a ValueError; a document nested deeper than 990 containers is a RecursionError.
+constexpr std::size_t kPythonIntMaxDigits = 4300;
+constexpr int kPythonMaxDepth = 990;
 
-  bool null() override { return value("null"); }
-  bool boolean(bool) override { return value("a boolean"); }
-  bool number_integer(number_integer_t) override { return value("a number"); }
-  bool number_unsigned(number_unsigned_t) override { return value("a number"); }
-  bool number_float(number_float_t, const string_t&) override { return value("a number"); }
-  bool string(string_t& s) override {
-    if (in_objects_value()) {
-      if (!is_valid_key(s)) return fail("artifact \"" + last_key_ + "\" does not name a key");
-      keys.push_back(std::move(s));
+// Python's UTF-8 decoder with 'surrogatepass': no overlong forms, at most U+10FFFF, encoded
+// surrogates (ED A0-BF ..) allowed.
+bool utf8_surrogatepass(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
     }
+    int n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c >= 0xE0 && c <= 0xEF) n = 2, lo = c == 0xE0 ? 0xA0 : 0x80;
+    else if (c >= 0xF0 && c <= 0xF4) n = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return false;
+    if (end - p <= n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int i = 2; i <= n; ++i)
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+// json.detect_encoding picks UTF-16 or UTF-32 for these first bytes.
+bool looks_utf16_or_32(std::string_view s) {
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  if (s.size() >= 2 && ((at(0) == 0xFE && at(1) == 0xFF) || (at(0) == 0xFF && at(1) == 0xFE))) return true;
+  if (s.size() >= 4) return at(0) == 0 || at(1) == 0;
+  return s.size() == 2 && (at(0) == 0 || at(1) == 0);
+}
+
+void append_utf8(std::string& out, unsigned cp) {  // surrogates too (WTF-8), as Python's str holds them
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | cp >> 6);
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | cp >> 12);
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | cp >> 18);
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// One `objects` map as read: each artifact name once (a repeated name keeps its last value and
+// its first place, as a Python dict does), with its key or what is wrong with its value.
+struct ObjectsMap {
+  std::vector<std::pair<std::string, std::string>> entries;  // name, key ("" when `problem`)
+  std::vector<std::string> problems;                         // per entry, "" when a key
+  std::unordered_map<std::string, std::size_t> where;
+  void set(std::string name, std::string key, std::string problem) {
+    auto [it, fresh] = where.try_emplace(name, entries.size());
+    if (fresh) {
+      entries.emplace_back(std::move(name), std::move(key));
+      problems.push_back(std::move(problem));
+    } else {
+      entries[it->second].second = std::move(key);
+      problems[it->second] = std::move(problem);
+    }
+  }
+};
+
+class Parser {
+ public:
+  explicit Parser(std::string_view s) : s_(s) {}
+
+  // The document as json.loads sees it; the top-level members named "objects" are read into
+  // `objects_` (the last one counts).
+  bool document() {
+    ws();
+    if (!value(0, true)) return false;
+    ws();
+    if (pos_ != s_.size()) return fail("extra data");
     return true;
   }
-  bool binary(binary_t&) override { return value("binary"); }
-  bool start_object(std::size_t) override {
-    if (depth_ == 0) top_object = true;
-    if (in_objects_value()) return fail("artifact \"" + last_key_ + "\" does not name a key");
-    if (depth_ == 1 && last_key_ == "objects") objects_depth_ = 2, saw_objects = true;
-    ++depth_;
-    return true;
-  }
-  bool key(string_t& k) override {
-    last_key_ = k;
-    return true;
-  }
-  bool end_object() override {
-    if (--depth_ < objects_depth_) objects_depth_ = 0;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    if (depth_ == 1 && last_key_ == "objects") return fail("\"objects\" is not a map");
-    if (in_objects_value()) return fail("artifact \"" + last_key_ + "\" does not name a key");
-    ++depth_;
-    return true;
-  }
-  bool end_array() override {
-    --depth_;
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return fail("not JSON"); }
+
+  const std::string& error() const { return err_; }
+  bool top_is_object() const { return top_is_object_; }
+  bool has_objects() const { return objects_seen_; }
+  // What the last "objects" member was: a map (objects_ filled) or something else.
+  const char* objects_kind() const { return objects_kind_; }
+  ObjectsMap& objects() { return objects_; }
 
  private:
-  bool in_objects_value() const { return objects_depth_ == 2 && depth_ == 2; }
-  bool value(const char* what) {
-    if (in_objects_value()) return fail("artifact \"" + last_key_ + "\" is " + what + ", not a key");
-    if (depth_ == 1 && last_key_ == "objects") return fail("\"objects\" is not a map");
-    return true;
-  }
-  bool fail(std::string e) {
-    if (error.empty()) error = std::move(e);
+  bool fail(const char* what) {
+    if (err_.empty()) err_ = std::string(what) + " at offset " + std::to_string(pos_);
     return false;
   }
-  int depth_ = 0, objects_depth_ = 0;
-  std::string last_key_;
+  bool more() const { return pos_ < s_.size(); }
+  char peek() const { return s_[pos_]; }
+  void ws() {
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+      ++pos_;
+    }
+  }
+  bool literal(std::string_view word) {
+    if (s_.compare(pos_, word.size(), word) != 0) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  // A value. `top`: the document's own value (its members are looked at for "objects").
+  // `kind`, when given, is set to what the value is ("a map" for an object).
+  bool value(int depth, bool top = false, const char** kind = nullptr, std::string* string_out = nullptr) {
+    if (depth > kPythonMaxDepth) return fail("maximum recursion depth exceeded");
+    if (!more()) return fail("expecting value");
+    const char c = peek();
+    auto is = [&](const char* what) {
+      if (kind) *kind = what;
+      return true;
+    };
+    switch (c) {
+      case '{':
+        if (top) top_is_object_ = true;
+        return object(depth + 1, top) && is("a map");
+      case '[': return array(depth + 1) && is("a list");
+      case '"': return string(string_out) && is("a string");
+      case 'n': return literal("null") ? is("null") : fail("expecting value");
+      case 't': return literal("true") ? is("a boolean") : fail("expecting value");
+      case 'f': return literal("false") ? is("a boolean") : fail("expecting value");
+      case 'N': return literal("NaN") ? is("a number") : fail("expecting value");
+      case 'I': return literal("Infinity") ? is("a number") : fail("expecting value");
+      case '-':
+        if (literal("-Infinity")) return is("a number");
+        return number() && is("a number");
+      default:
+        if (c >= '0' && c <= '9') return number() && is("a number");
+        return fail("expecting value");
+    }
+  }
+
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  // Python's NUMBER_RE: (-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?
+  bool number() {
+    const std::size_t start = pos_;
+    if (peek() == '-') ++pos_;
+    if (!more() || !digit(peek())) return fail("expecting value");
+    if (peek() == '0') ++pos_;
+    else
+      while (more() && digit(peek())) ++pos_;
+    const std::size_t int_digits = pos_ - start - (s_[start] == '-' ? 1 : 0);
+    bool real = false;
+    if (pos_ + 1 < s_.size() && s_[pos_] == '.' && digit(s_[pos_ + 1])) {
+      real = true;
+      pos_ += 2;
+      while (more() && digit(peek())) ++pos_;
+    }
+    if (more() && (peek() == 'e' || peek() == 'E')) {
+      const std::size_t e = pos_++;
+      if (more() && (peek() == '+' || peek() == '-')) ++pos_;
+      if (more() && digit(peek())) {
+        real = true;
+        while (more() && digit(peek())) ++pos_;
+      } else {
+        pos_ = e;  // "1e": the number is "1"; the "e" is what follows it
+      }
+    }
+    if (!real && int_digits > kPythonIntMaxDigits) return fail("an integer of more than 4300 digits (Python's ValueError)");
+    return true;
+  }
+
+  // A string; decoded into `out` when given, else only checked (strict=True: no control
+  // characters; escapes \" \\ \/ \b \f \n \r \t \uXXXX).
+  bool string(std::string* out) {
+    ++pos_;  // the opening quote
+    if (out) out->clear();
+    for (;;) {
+      const std::size_t run = pos_;
+      while (more()) {
+        const auto c = static_cast<unsigned char>(peek());
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ++pos_;
+      }
+      if (out) out->append(s_.substr(run, pos_ - run));
+      if (!more()) return fail("unterminated string");
+      const char c = peek();
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c != '\\') return fail("invalid control character in a string");
+      ++pos_;
+      if (!more()) return fail("unterminated string");
+      const char e = s_[pos_++];
+      char plain = 0;
+      switch (e) {
+        case '"': plain = '"'; break;
+        case '\\': plain = '\\'; break;
+        case '/': plain = '/'; break;
+        case 'b': plain = '\b'; break;
+        case 'f': plain = '\f'; break;
+        case 'n': plain = '\n'; break;
+        case 'r': plain = '\r'; break;
+        case 't': plain = '\t'; break;
+        case 'u': {
+          unsigned cp;
+          if (!hex4(cp)) return fail("invalid \\uXXXX escape");
+          // A high surrogate followed by an escaped low one is one character (Python joins them).
+          if (cp >= 0xD800 && cp <= 0xDBFF && s_.compare(pos_, 2, "\\u") == 0) {
+            const std::size_t save = pos_;
+            pos_ += 2;
+            unsigned low;
+            if (hex4(low) && low >= 0xDC00 && low <= 0xDFFF) cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            else pos_ = save;
+          }
+          if (out) append_utf8(*out, cp);
+          continue;
+        }
+        default: return fail("invalid \\escape");
+      }
+      if (out) *out += plain;
+    }
+  }
+
+  bool hex4(unsigned& cp) {
+    if (s_.size() - pos_ < 4) return false;
+    cp = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int h = hex_value(s_[pos_ + static_cast<std::size_t>(i)]);
+      if (h < 0) return false;
+      cp = cp << 4 | static_cast<unsigned>(h);
+    }
+    pos_ += 4;
+    return true;
+  }
+
+  // `top`: the document's object, whose "objects" members are read as maps of keys.
+  bool object(int depth, bool top) {
+    ++pos_;  // '{'
+    ws();
+    if (more() && peek() == '}') {
+      ++pos_;
+      return true;
+    }
+    std::string name;
+    for (;;) {
+      if (!more() || peek() != '"') return fail("expecting a property name in double quotes");
+      if (!string(top ? &name : nullptr)) return false;
+      ws();
+      if (!more() || peek() != ':') return fail("expecting ':'");
+      ++pos_;
+      ws();
+      if (top && name == "objects") {
+        objects_seen_ = true;
+        objects_ = ObjectsMap{};
+        objects_kind_ = nullptr;
+        if (more() && peek() == '{') {
+          if (depth > kPythonMaxDepth) return fail("maximum recursion depth exceeded");
+          if (!objects_map(depth + 1)) return false;
+          objects_kind_ = "a map";
+        } else if (!value(depth, false, &objects_kind_)) {
+          return false;
+        }
+      } else if (!value(depth)) {
+        return false;
+      }
+      ws();
+      if (!more()) return fail("expecting ',' or '}'");
+      if (peek() == '}') {
+        ++pos_;
+        return true;
+      }
+      if (peek() != ',') return fail("expecting ',' or '}'");
+      ++pos_;
+      ws();
+    }
+  }
+
+  // The `objects` map: artifact name -> key.
+  bool objects_map(int depth) {
+    ++pos_;  // '{'
+    ws();
+    if (more() && peek() == '}') {
+      ++pos_;
+      return true;
+    }
+    std::string name, key;
+    for (;;) {
+      if (!more() || peek() != '"') return fail("expecting a property name in double quotes");
+      if (!string(&name)) return false;
+      ws();
+      if (!more() || peek() != ':') return fail("expecting ':'");
+      ++pos_;
+      ws();
+      const char* kind = nullptr;
+      key.clear();
+      if (!value(depth, false, &kind, &key)) return false;
+      if (kind != std::string_view("a string")) objects_.set(name, "", "artifact \"" + name + "\" is " + kind + ", not a key");
+      else if (!is_valid_key(key)) objects_.set(name, "", "artifact \"" + name + "\" does not name a key");
+      else objects_.set(name, key, "");
+      ws();
+      if (!more()) return fail("expecting ',' or '}'");
+      if (peek() == '}') {
+        ++pos_;
+        return true;
+      }
+      if (peek() != ',') return fail("expecting ',' or '}'");
+      ++pos_;
+      ws();
+    }
+  }
+
+  bool array(int depth) {
+    ++pos_;  // '['
+    ws();
+    if (more() && peek() == ']') {
+      ++pos_;
+      return true;
+    }
+    for (;;) {
+      if (!value(depth)) return false;
+      ws();
+      if (!more()) return fail("expecting ',' or ']'");
+      if (peek() == ']') {
+        ++pos_;
+        return true;
+      }
+      if (peek() != ',') return fail("expecting ',' or ']'");
+      ++pos_;
+      ws();
+    }
+  }
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+  std::string err_;
+  bool top_is_object_ = false, objects_seen_ = false;
+  const char* objects_kind_ = nullptr;
+  ObjectsMap objects_;
 };
 
 }  // namespace
 
 Result<TaskIndex> parse_task_index(std::string_view text) {
-  ObjectsHandler h;
-  const bool ok = nlohmann::json::sax_parse(text.begin(), text.end(), &h);
-  if (!ok) return Error(Errc::meta_invalid, h.error.empty() ? "not JSON" : h.error);
-  if (!h.top_object) return Error(Errc::meta_invalid, "not a JSON object");
-  if (!h.saw_objects) return Error(Errc::meta_invalid, "no \"objects\" map");
-  return TaskIndex{std::move(h.keys)};
+  if (looks_utf16_or_32(text)) return Error(Errc::meta_invalid, "not UTF-8 (json.loads would read it as UTF-16 or UTF-32; Metaflow writes UTF-8)");
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // utf-8-sig
+  if (!utf8_surrogatepass(text)) return Error(Errc::meta_invalid, "not UTF-8");
+  Parser p(text);
+  if (!p.document()) return Error(Errc::meta_invalid, "not JSON: " + p.error());
+  if (!p.top_is_object()) return Error(Errc::meta_invalid, "not a JSON object");
+  if (!p.has_objects()) return Error(Errc::meta_invalid, "no \"objects\" map");
+  if (p.objects_kind() != std::string_view("a map")) return Error(Errc::meta_invalid, "\"objects\" is not a map");
+  ObjectsMap& m = p.objects();
+  TaskIndex out;
+  out.keys.reserve(m.entries.size());
+  for (std::size_t i = 0; i < m.entries.size(); ++i) {
+    if (!m.problems[i].empty()) return Error(Errc::meta_invalid, m.problems[i]);
+    out.keys.push_back(std::move(m.entries[i].second));
+  }
+  return out;
 }
 
 }  // namespace casblob::audit
