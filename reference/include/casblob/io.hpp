@@ -32,10 +32,16 @@ class Source {
   virtual std::optional<std::uint64_t> size_hint() const { return std::nullopt; }
 };
 
+class DirectSink;  // experimental/direct_sink.hpp
+
 class Sink {
  public:
   virtual ~Sink() = default;
   virtual Status write(ByteView data) = 0;
+  // This sink as a DirectSink (one that lends its memory to the decoders), or nullptr. A
+  // virtual call: the dynamic_cast it replaces compared type names with strcmp, three times
+  // per decode (6% of a 234-byte lz4 load, issue 19).
+  virtual DirectSink* as_direct_sink() noexcept { return nullptr; }
 };
 
 class MemorySource final : public Source {

@@ -30,13 +30,14 @@ class DirectSink : public Sink {
   virtual Result<std::span<std::uint8_t>> room(std::size_t n) = 0;
   // The first n bytes of the last room() are output.
   virtual Status commit(std::size_t n) = 0;
+  DirectSink* as_direct_sink() noexcept final { return this; }
 };
 
 // The DirectSink `out` can lend memory through now, or nullptr (a plain Sink, or a wrapper
 // whose direct() is false): the one rule by which decoders and pass-through sinks choose room()
 // or write().
 inline DirectSink* lending_sink(Sink& out) noexcept {
-  auto* d = dynamic_cast<DirectSink*>(&out);
+  DirectSink* d = out.as_direct_sink();
   return d && d->direct() ? d : nullptr;
 }
 
