@@ -264,101 +264,82 @@ class Parser {
     return true;
   }
 
-  // `top`: the document's object, whose "objects" members are read as maps of keys.
-  bool object(int depth, bool top) {
-    ++pos_;  // '{'
-    ws();
-    if (more() && peek() == '}') {
-      ++pos_;
-      return true;
-    }
-    std::string name;
-    for (;;) {
+  // `{` name `:` value (`,` name `:` value)* `}`: each name is decoded into `name` when it is
+  // given, and `member()` reads the value after it.
+  template <class Member>
+  bool members(std::string* name, Member member) {
+    bool done = false;
+    if (!open('}', done)) return false;
+    while (!done) {
       if (!more() || peek() != '"') return fail("expecting a property name in double quotes");
-      if (!string(top ? &name : nullptr)) return false;
+      if (!string(name)) return false;
       ws();
       if (!more() || peek() != ':') return fail("expecting ':'");
       ++pos_;
       ws();
-      if (top && name == "objects") {
-        objects_seen_ = true;
-        objects_ = ObjectsMap{};
-        objects_kind_ = nullptr;
-        if (more() && peek() == '{') {
-          if (depth > kPythonMaxDepth) return fail("maximum recursion depth exceeded");
-          if (!objects_map(depth + 1)) return false;
-          objects_kind_ = "a map";
-        } else if (!value(depth, false, &objects_kind_)) {
-          return false;
-        }
-      } else if (!value(depth)) {
-        return false;
-      }
-      ws();
-      if (!more()) return fail("expecting ',' or '}'");
-      if (peek() == '}') {
-        ++pos_;
-        return true;
-      }
-      if (peek() != ',') return fail("expecting ',' or '}'");
-      ++pos_;
-      ws();
+      if (!member() || !separator('}', done)) return false;
     }
+    return true;
+  }
+
+  // The opening bracket and what follows it: `done` when the container is empty.
+  bool open(char close, bool& done) {
+    ++pos_;
+    ws();
+    if (more() && peek() == close) ++pos_, done = true;
+    return true;
+  }
+
+  // After a member or an element: `close` ends the container (`done`), a comma continues it.
+  bool separator(char close, bool& done) {
+    ws();
+    if (more() && peek() == close) {
+      ++pos_;
+      done = true;
+      return true;
+    }
+    if (!more() || peek() != ',') return fail(close == '}' ? "expecting ',' or '}'" : "expecting ',' or ']'");
+    ++pos_;
+    ws();
+    return true;
+  }
+
+  // `top`: the document's object, whose "objects" members are read as maps of keys.
+  bool object(int depth, bool top) {
+    std::string name;
+    return members(top ? &name : nullptr, [&] {
+      if (!top || name != "objects") return value(depth);
+      objects_seen_ = true;
+      objects_ = ObjectsMap{};
+      objects_kind_ = nullptr;
+      if (!more() || peek() != '{') return value(depth, false, &objects_kind_);
+      if (depth > kPythonMaxDepth) return fail("maximum recursion depth exceeded");
+      if (!objects_map(depth + 1)) return false;
+      objects_kind_ = "a map";
+      return true;
+    });
   }
 
   // The `objects` map: artifact name -> key.
   bool objects_map(int depth) {
-    ++pos_;  // '{'
-    ws();
-    if (more() && peek() == '}') {
-      ++pos_;
-      return true;
-    }
     std::string name, key;
-    for (;;) {
-      if (!more() || peek() != '"') return fail("expecting a property name in double quotes");
-      if (!string(&name)) return false;
-      ws();
-      if (!more() || peek() != ':') return fail("expecting ':'");
-      ++pos_;
-      ws();
+    return members(&name, [&] {
       const char* kind = nullptr;
       key.clear();
       if (!value(depth, false, &kind, &key)) return false;
       if (kind != std::string_view("a string")) objects_.set(name, "", "artifact \"" + name + "\" is " + kind + ", not a key");
       else if (!is_valid_key(key)) objects_.set(name, "", "artifact \"" + name + "\" does not name a key");
       else objects_.set(name, key, "");
-      ws();
-      if (!more()) return fail("expecting ',' or '}'");
-      if (peek() == '}') {
-        ++pos_;
-        return true;
-      }
-      if (peek() != ',') return fail("expecting ',' or '}'");
-      ++pos_;
-      ws();
-    }
+      return true;
+    });
   }
 
   bool array(int depth) {
-    ++pos_;  // '['
-    ws();
-    if (more() && peek() == ']') {
-      ++pos_;
-      return true;
-    }
-    for (;;) {
-      if (!value(depth)) return false;
-      ws();
-      if (!more()) return fail("expecting ',' or ']'");
-      if (peek() == ']') {
-        ++pos_;
-        return true;
-      }
-      if (peek() != ',') return fail("expecting ',' or ']'");
-      ++pos_;
-      ws();
-    }
+    bool done = false;
+    if (!open(']', done)) return false;
+    while (!done)
+      if (!value(depth) || !separator(']', done)) return false;
+    return true;
   }
 
   std::string_view s_;
