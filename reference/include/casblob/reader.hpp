@@ -120,4 +120,12 @@ Result<Decoded> decode_blob(ByteView blob, const SidecarText& sidecar, const Rea
 Result<DecodeInfo> decode_blob(BlobDecoder& decoder, ByteView blob, const SidecarText& sidecar,
                                const ReadOptions& opts, Bytes& out);
 
+// The same, zero-copy where the format allows: `content` is the verified content, a view of
+// `blob` itself when the payload is stored raw (the payload is the content: nothing is copied,
+// as Python's read hands back the bytes it holds), else of `out`, written as above. Valid while
+// `blob` and `out` are and `out` is not written again. On error `content` is empty and `out`
+// holds no content.
+Result<DecodeInfo> decode_blob(BlobDecoder& decoder, ByteView blob, const SidecarText& sidecar,
+                               const ReadOptions& opts, Bytes& out, ByteView& content);
+
 }  // namespace casblob

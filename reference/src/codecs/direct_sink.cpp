@@ -1,6 +1,7 @@
 #include "casblob/experimental/direct_sink.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 
@@ -40,6 +41,43 @@ Status BytesDirectSink::write(ByteView data) {
   }
   committed_ += data.size();
   return {};
+}
+
+bool ViewOrBytesSink::continues_view(ByteView d) const noexcept {
+  if (d.empty()) return true;
+  const auto at = reinterpret_cast<std::uintptr_t>(d.data());
+  const auto begin = reinterpret_cast<std::uintptr_t>(source_.data());
+  if (at < begin || at - begin > source_.size() || d.size() > source_.size() - (at - begin)) return false;
+  return view_.empty() || d.data() == view_.data() + view_.size();
+}
+
+Status ViewOrBytesSink::materialize() {
+  if (copied_) return {};
+  copied_ = true;
+  return view_.empty() ? Status{} : copy_.write(view_);
+}
+
+Status ViewOrBytesSink::write(ByteView data) {
+  if (!copied_ && continues_view(data)) {
+    view_ = ByteView(view_.empty() ? data.data() : view_.data(), view_.size() + data.size());
+    return {};
+  }
+  CASBLOB_TRY(materialize());
+  return copy_.write(data);
+}
+
+Result<std::span<std::uint8_t>> ViewOrBytesSink::room(std::size_t n) {
+  if (Status s = materialize(); !s.ok()) return s.error();
+  return copy_.room(n);
+}
+
+ByteView ViewOrBytesSink::finish() {
+  if (!copied_) {
+    out_.clear();
+    return view_;
+  }
+  copy_.finish();
+  return ByteView(out_.data(), out_.size());
 }
 
 }  // namespace casblob

@@ -60,17 +60,27 @@ Result<DecodeInfo> decode_blob(BlobDecoder& dec, Source& blob, const SidecarText
 
 Result<DecodeInfo> decode_blob(BlobDecoder& dec, ByteView blob, const SidecarText& sidecar, const ReadOptions& opts,
                                Bytes& out) {
-  // The codecs decode straight into `out` (BytesDirectSink): no copy of the content.
-  BytesDirectSink sink(out);
+  ByteView content;
+  auto info = decode_blob(dec, blob, sidecar, opts, out, content);
+  if (info && content.data() != out.data()) out.assign(content.begin(), content.end());  // a raw blob's view
+  return info;
+}
+
+// The codecs decode straight into `out` (ViewOrBytesSink): no copy of
+// decoded content, and none at all of a raw payload, whose content is the caller's bytes.
+Result<DecodeInfo> decode_blob(BlobDecoder& dec, ByteView blob, const SidecarText& sidecar, const ReadOptions& opts,
+                               Bytes& out, ByteView& content) {
+  content = {};
+  ViewOrBytesSink sink(blob, out);
   dec.reset(sidecar, opts, sink);
   Status s;
-  if (dec.encoding() && !blob.empty()) s = dec.update(blob);  // no read buffer: the caller's bytes as they are
+  if (dec.encoding() && !blob.empty()) s = dec.update(blob);
   auto info = s.ok() ? dec.finish() : Result<DecodeInfo>(s.error());
   if (!info) {
     out.clear();
     return info.error();
   }
-  sink.finish();
+  content = sink.finish();
   return info;
 }
 

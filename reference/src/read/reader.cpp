@@ -147,7 +147,10 @@ struct BlobDecoder::Impl {
     }
     encoding = *last_encoding;
     payload = &decoders.select(*encoding, strict, limited);
-    head_passed = !strict;  // the modelled readers have no step 8
+    // The modelled readers have no step 8, and it does not examine a raw payload (R-READ-4):
+    // then the payload goes to its decoder as it comes, the caller's own bytes (a raw blob's
+    // content can stay a view of them: decode_blob's content overload).
+    head_passed = !strict || *encoding == Encoding::raw;
   }
 
   Status fail(Status s) {

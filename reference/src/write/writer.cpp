@@ -131,6 +131,24 @@ Result<EncodeInfo> BlobEncoder::encode(ByteView data, const EncodeOptions& opts,
   return info;
 }
 
+Result<EncodeInfo> BlobEncoder::encode(ByteView data, const EncodeOptions& opts, Bytes& out, ByteView& stored) {
+  stored = {};
+  if (!opts.raw) {
+    auto info = encode(data, opts, out);
+    if (info) stored = ByteView(out.data(), out.size());
+    return info;
+  }
+  // The raw encoder passes its input on: a ViewOrBytesSink keeps it a view of `data`.
+  ViewOrBytesSink sink(data, out);
+  auto info = impl_->encode_any(data, std::uint64_t{data.size()}, opts, sink);
+  if (!info) {
+    out.clear();
+    return info.error();
+  }
+  stored = sink.finish();
+  return info;
+}
+
 Result<Encoded> BlobEncoder::encode(ByteView data, const EncodeOptions& opts) {
   Encoded e;
   auto info = encode(data, opts, e.bytes);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "casblob/casblob.hpp"
+#include "casblob/experimental/direct_sink.hpp"
 #include "support.hpp"
 
 using namespace casblob;
@@ -80,6 +81,19 @@ TEST_CASE("reuse: a reset BlobDecoder and a reused output read the whole corpus 
         REQUIRE(describe(got) == want_s);
         if (want) CHECK(out == want->bytes);
         else CHECK(out.empty());
+
+        // The content overload: a raw blob's content is the payload itself, the rest is `out`.
+        ByteView content;
+        auto viewed = decode_blob(reused, ByteView(b.payload), b.sidecar, ro, out, content);
+        REQUIRE(describe(viewed) == want_s);
+        if (want) {
+          CHECK(Bytes(content.begin(), content.end()) == want->bytes);
+          if (viewed->encoding == Encoding::raw && !content.empty()) CHECK(content.data() == b.payload.data());
+          else if (!content.empty()) CHECK(content.data() == out.data());
+        } else {
+          CHECK(content.empty());
+          CHECK(out.empty());
+        }
 
         // The push interface, reset, into a plain sink, in two chunks.
         MemorySink plain;
@@ -156,4 +170,94 @@ TEST_CASE("reuse: a BlobEncoder writes encode_blob's bytes, keys and sidecars, b
   bad.version = 3;
   CHECK(reused.encode(as_bytes("x"), bad).error().code == Errc::usage);
   CHECK(reused.encode(as_bytes("x"), EncodeOptions{}).ok());  // as good as new after an error
+}
+
+TEST_CASE("reuse: the content overloads keep a raw blob a view of the caller's bytes and copy nothing", "[reuse]") {
+  BlobEncoder encoder;
+  BlobDecoder decoder;
+  Bytes out(64, 0x5A), copied;
+  // Text: compressed lz4 blocks linked to their history; random: stored blocks.
+  for (const char* kind : {"text", "random"})
+  for (bool raw : {true, false}) {
+    const Bytes data = test::seeded_bytes(kind, 300000, 7);
+    for (int version : {1, 2}) {
+      EncodeOptions eo;
+      eo.version = version;
+      eo.raw = raw;
+      eo.lz4.block_size = Lz4BlockSize::max64KB;
+      eo.lz4.independent_blocks = false;  // linked blocks: the history must be the content
+      INFO(kind << " raw " << raw << " version " << version);
+      ByteView stored;
+      auto info = encoder.encode(ByteView(data), eo, out, stored);
+      REQUIRE(info);
+      auto want = encoder.encode(ByteView(data), eo, copied);
+      REQUIRE(want);
+      CHECK(info->key == want->key);
+      CHECK(info->meta == want->meta);
+      CHECK(info->stored_size == want->stored_size);
+      CHECK(Bytes(stored.begin(), stored.end()) == copied);
+      if (raw) {
+        CHECK(stored.data() == data.data());  // nothing copied
+        CHECK(out.empty());
+      } else {
+        CHECK(stored.data() == out.data());
+      }
+      const Bytes payload(stored.begin(), stored.end());
+      ReadOptions ro;
+      ro.key = info->key;
+      ByteView content;
+      Bytes decoded(16, 0x5A);
+      auto r = decode_blob(decoder, ByteView(payload), info->meta, ro, decoded, content);
+      REQUIRE(r);
+      CHECK(Bytes(content.begin(), content.end()) == data);
+      CHECK((raw ? content.data() == payload.data() && decoded.empty() : content.data() == decoded.data()));
+      // Strict's verdicts stand: a wrong key, a limit, and no content is handed out.
+      ro.key = std::string(40, '0');
+      CHECK(decode_blob(decoder, ByteView(payload), info->meta, ro, decoded, content).error().code == Errc::key_mismatch);
+      CHECK(content.empty());
+      ro.key.reset();
+      ro.max_size = data.size() - 1;
+      CHECK(decode_blob(decoder, ByteView(payload), info->meta, ro, decoded, content).error().code == Errc::limit_exceeded);
+      CHECK(content.empty());
+      CHECK(decoded.empty());
+    }
+  }
+}
+
+TEST_CASE("reuse: ViewOrBytesSink copies the view in before the first room, and bytes from elsewhere", "[reuse]") {
+  const Bytes source = test::seeded_bytes("random", 1000, 3);
+  Bytes out(8, 0x5A);
+  {
+    ViewOrBytesSink sink(ByteView(source), out);
+    REQUIRE(sink.write(ByteView(source).first(100)).ok());
+    REQUIRE(sink.write(ByteView(source).subspan(100, 50)).ok());  // contiguous: still a view
+    auto room = sink.room(10);
+    REQUIRE(room);
+    std::fill(room->begin(), room->begin() + 10, 0xEE);
+    REQUIRE(sink.commit(10).ok());
+    REQUIRE(sink.write(ByteView(source).subspan(500, 5)).ok());
+    ByteView got = sink.finish();
+    Bytes want(source.begin(), source.begin() + 150);
+    want.insert(want.end(), 10, 0xEE);
+    want.insert(want.end(), source.begin() + 500, source.begin() + 505);
+    CHECK(Bytes(got.begin(), got.end()) == want);
+    CHECK(got.data() == out.data());
+  }
+  {
+    ViewOrBytesSink sink(ByteView(source), out);
+    REQUIRE(sink.write(ByteView(source).subspan(10, 20)).ok());
+    REQUIRE(sink.write(ByteView(source).subspan(40, 5)).ok());  // a gap: copied from here on
+    ByteView got = sink.finish();
+    Bytes want(source.begin() + 10, source.begin() + 30);
+    want.insert(want.end(), source.begin() + 40, source.begin() + 45);
+    CHECK(Bytes(got.begin(), got.end()) == want);
+  }
+  {
+    const Bytes elsewhere = {1, 2, 3};
+    ViewOrBytesSink sink(ByteView(source), out);
+    REQUIRE(sink.write(ByteView(elsewhere)).ok());
+    ByteView got = sink.finish();
+    CHECK(Bytes(got.begin(), got.end()) == elsewhere);
+    CHECK(got.data() == out.data());
+  }
 }

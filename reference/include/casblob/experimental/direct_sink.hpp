@@ -59,4 +59,29 @@ class BytesDirectSink final : public DirectSink {
   std::size_t committed_ = 0;
 };
 
+// The output of one blob held in memory as a view of the bytes `source` while it arrives as
+// write()s of those very bytes, in order from one place (a raw payload is its own content:
+// the raw decoder and the raw encoder pass their input on), and copied into `out` (as
+// BytesDirectSink does) from the first bytes that are not, or as soon as a codec asks for
+// room() (what gzip and lz4 produce is new bytes). The view is copied in before the first
+// room, so the DirectSink contract holds (a linked lz4 block finds its history before it).
+class ViewOrBytesSink final : public DirectSink {
+ public:
+  ViewOrBytesSink(ByteView source, Bytes& out) noexcept : source_(source), copy_(out), out_(out) {}
+  Status write(ByteView data) override;
+  Result<std::span<std::uint8_t>> room(std::size_t n) override;
+  Status commit(std::size_t n) override { return copy_.commit(n); }
+  // After the last byte: the output, a view of `source` or of `out` (cut to the output). A
+  // view leaves `out` empty.
+  ByteView finish();
+
+ private:
+  bool continues_view(ByteView data) const noexcept;
+  Status materialize();
+  ByteView source_, view_;
+  BytesDirectSink copy_;
+  Bytes& out_;
+  bool copied_ = false;
+};
+
 }  // namespace casblob
