@@ -12,7 +12,8 @@
 //        bits 5-7 strict output limit: 0 default (4 GiB), else one of 0, 1, 16, 255, 4 Ki, 64 Ki, 1 Mi.
 // Asserts: no crash/UB; same result from memory (the one-shot call: fresh contexts), through a
 // short-read Source (pull), pushed in input-chosen chunks into a BlobDecoder reused from input
-// to input, and through the reuse overload (kept decoder and output, decoded in place); the
+// to input, and through the reuse overload in its content form (kept decoder and output,
+// decoded in place; a raw blob's content a view of the payload); the
 // other reads below go through kept decoders too (one set of fresh contexts per input); on ok the
 // bytes hash to info.sha1 and have info.decoded_size bytes; strict: size within the limit,
 // never ok with SHA-1 != key, never `unhandled`; non-strict profiles never report strict-only
@@ -192,7 +193,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   auto r3 = pushed_status.ok() ? push_decoder.finish() : Result<DecodeInfo>(pushed_status.error());
-  auto r4 = decode_blob(reused_decoder, ByteView(payload), sidecar, ro, reused_out);
+  // The reuse overload in its content form (the plain form is it plus a copy of a raw
+  // blob's view): a kept decoder and output; a raw blob's content is a view of the payload.
+  ByteView viewed;
+  auto r4 = decode_blob(reused_decoder, ByteView(payload), sidecar, ro, reused_out, viewed);
+  if (r4.ok()) {
+    FUZZ_ASSERT(viewed.empty() || viewed.data() == (r4->encoding == Encoding::raw ? payload.data() : reused_out.data()));
+  } else {
+    FUZZ_ASSERT(viewed.empty());
+  }
 
   FUZZ_ASSERT_MSG(fuzz::same_error(r1.status(), r2.status()),
                   "memory " + fuzz::label(r1.status()) + " vs streaming " + fuzz::label(r2.status()));
@@ -207,7 +216,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_ASSERT(other->key_checked == r1->info.key_checked && other->notes == r1->info.notes);
     }
     FUZZ_ASSERT_MSG(push_sink.bytes() == r1->bytes, "push decoder: other bytes");
-    FUZZ_ASSERT_MSG(reused_out == r1->bytes, "reused decoder: other bytes");
+    FUZZ_ASSERT_MSG(Bytes(viewed.begin(), viewed.end()) == r1->bytes, "reused decoder: other bytes");
   } else {
     FUZZ_ASSERT_MSG(reused_out.empty(), "reused output not emptied on error");
   }
