@@ -8,7 +8,8 @@
 // Per (payload, encoding, op) the variants are timed interleaved, round-robin, so that noise
 // from other processes on the machine hits them alike and their ratio stays meaningful:
 //   save  casblob         encode_blob(ByteView, opts)              SHA-1 + encode, in memory
-//         casblob_reuse   BlobEncoder::encode(ByteView, opts, out): contexts and output reused
+//         casblob_reuse   BlobEncoder::encode(ByteView, opts, out, stored): contexts and output
+//                         reused; a raw blob's stored bytes are the input itself (not copied)
 //         casblob_stream  encode_blob(Source&, size, opts, Sink&)  (payloads <= 4 KiB: per-blob cost)
 //         ceiling_whole   SHA-1 then raw deflate + ISA-L CRC / LZ4F_compressFrame / memcpy, into a
 //                         warm buffer, contexts reset, EVP_MD fetched once
@@ -16,7 +17,8 @@
 //         sha1            SHA-1 alone (the physical limit of raw and lz4 saves)
 //         parallel        ParallelEncoder::encode(ByteView, opts)   (large payloads only)
 //   load  casblob         decode_blob(blob, sidecar, strict + key)  decode + SHA-1 verify
-//         casblob_reuse   decode_blob(BlobDecoder&, blob, sidecar, ro, out): reused
+//         casblob_reuse   decode_blob(BlobDecoder&, blob, sidecar, ro, out, content): reused; a
+//                         raw blob's content is a view of the payload (not copied)
 //         casblob_stream  decode_blob(Source&, sidecar, ro, Sink&)  (payloads <= 4 KiB)
 //         ceiling_whole   raw inflate + ISA-L CRC / LZ4F_decompress / memcpy into a warm buffer,
 //                         then SHA-1 compared with the key
@@ -438,8 +440,9 @@ int main(int argc, char** argv) {
            }, {}, {}},
           // What a long-lived caller does: one BlobEncoder, one output vector, blob after blob.
           {"casblob_reuse", [&] {
-             auto r = encoder.encode(in, eo, reused_out);
-             if (!r || r->key != key || reused_out.size() != blob.size()) die("casblob reused save changed");
+             ByteView stored;
+             auto r = encoder.encode(in, eo, reused_out, stored);
+             if (!r || r->key != key || stored.size() != blob.size()) die("casblob reused save changed");
            }, {}, {}},
           {"ceiling_whole", [&] {
              std::uint8_t k[20];
@@ -485,8 +488,9 @@ int main(int argc, char** argv) {
              if (!r || r->bytes.size() != data.size() || !r->info.key_checked) die("casblob load failed");
            }, {}, {}},
           {"casblob_reuse", [&] {
-             auto r = decode_blob(decoder, ByteView(blob), sidecar, ro, reused_out);
-             if (!r || reused_out.size() != data.size() || !r->key_checked) die("casblob reused load failed");
+             ByteView content;
+             auto r = decode_blob(decoder, ByteView(blob), sidecar, ro, reused_out, content);
+             if (!r || content.size() != data.size() || !r->key_checked) die("casblob reused load failed");
            }, {}, {}},
           {"ceiling_whole", [&] { bare.load(ByteView(blob), bkey, false); }, {}, {}},
           {"ceiling_pieces", [&] { bare.load(ByteView(blob), bkey, true); }, {}, {}},
