@@ -163,7 +163,10 @@ Status Audit::discover() {
       if (first_shard) early_.push_back(file_finding(FindingId::specialFile, o.path, o, "a flow folder that is a symbolic link or special file: refused"));
       continue;
     }
-    if (o.type != ObjectInfo::Type::directory) continue;
+    // Named flows are looked up themselves (below): the root is still listed for its special
+    // files, but no other flow's data folder is stat'ed (a request each on S3), as in the
+    // rewrite walk.
+    if (o.type != ObjectInfo::Type::directory || !opts_.flows.empty()) continue;
     auto data = storage_.stat(cas_prefix(o.path));
     if (data && data->type == ObjectInfo::Type::directory) names.push_back(o.path);
   }
