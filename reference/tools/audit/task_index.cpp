@@ -82,18 +82,16 @@ int hex_value(char c) {
 // One `objects` map as read: each artifact name once (a repeated name keeps its last value and
 // its first place, as a Python dict does), with its key or what is wrong with its value.
 struct ObjectsMap {
-  std::vector<std::pair<std::string, std::string>> entries;  // name, key ("" when `problem`)
-  std::vector<std::string> problems;                         // per entry, "" when a key
-  std::unordered_map<std::string, std::size_t> where;
-  void set(std::string name, std::string key, std::string problem) {
+  struct Entry {
+    std::string key;      // "" when `problem` says what the value is instead
+    std::string problem;  // "" when a key
+  };
+  std::vector<Entry> entries;                        // in the order names first appear
+  std::unordered_map<std::string, std::size_t> where;  // name -> its entry
+  void set(const std::string& name, std::string key, std::string problem) {
     auto [it, fresh] = where.try_emplace(name, entries.size());
-    if (fresh) {
-      entries.emplace_back(std::move(name), std::move(key));
-      problems.push_back(std::move(problem));
-    } else {
-      entries[it->second].second = std::move(key);
-      problems[it->second] = std::move(problem);
-    }
+    if (fresh) entries.push_back({std::move(key), std::move(problem)});
+    else entries[it->second] = {std::move(key), std::move(problem)};
   }
 };
 
@@ -268,8 +266,7 @@ class Parser {
   // given, and `member()` reads the value after it.
   template <class Member>
   bool members(std::string* name, Member member) {
-    bool done = false;
-    if (!open('}', done)) return false;
+    bool done = open('}');
     while (!done) {
       if (!more() || peek() != '"') return fail("expecting a property name in double quotes");
       if (!string(name)) return false;
@@ -282,11 +279,13 @@ class Parser {
     return true;
   }
 
-  // The opening bracket and what follows it: `done` when the container is empty.
-  bool open(char close, bool& done) {
+  // The opening bracket and the blanks after it; true when `close` follows: the container is
+  // empty (and read).
+  bool open(char close) {
     ++pos_;
     ws();
-    if (more() && peek() == close) ++pos_, done = true;
+    if (!more() || peek() != close) return false;
+    ++pos_;
     return true;
   }
 
@@ -335,8 +334,7 @@ class Parser {
   }
 
   bool array(int depth) {
-    bool done = false;
-    if (!open(']', done)) return false;
+    bool done = open(']');
     while (!done)
       if (!value(depth) || !separator(']', done)) return false;
     return true;
@@ -364,9 +362,9 @@ Result<TaskIndex> parse_task_index(std::string_view text) {
   ObjectsMap& m = p.objects();
   TaskIndex out;
   out.keys.reserve(m.entries.size());
-  for (std::size_t i = 0; i < m.entries.size(); ++i) {
-    if (!m.problems[i].empty()) return Error(Errc::meta_invalid, m.problems[i]);
-    out.keys.push_back(std::move(m.entries[i].second));
+  for (auto& e : m.entries) {
+    if (!e.problem.empty()) return Error(Errc::meta_invalid, e.problem);
+    out.keys.push_back(std::move(e.key));
   }
   return out;
 }
