@@ -66,8 +66,8 @@ Result<DecodeInfo> decode_blob(BlobDecoder& dec, ByteView blob, const SidecarTex
   return info;
 }
 
-// The codecs decode straight into `out` (ViewOrBytesSink): no copy of
-// decoded content, and none at all of a raw payload, whose content is the caller's bytes.
+// The codecs decode straight into `out` (ViewOrBytesSink): no copy of decoded content, and
+// none at all of a raw payload, whose content is the caller's bytes.
 Result<DecodeInfo> decode_blob(BlobDecoder& dec, ByteView blob, const SidecarText& sidecar, const ReadOptions& opts,
                                Bytes& out, ByteView& content) {
   content = {};
