@@ -160,6 +160,19 @@ struct LocalStorage::DirCache {
     if (!d) return d.error();
     return std::make_shared<Fd>(std::move(*d));
   }
+
+  // `path`, checked (R-SEC-5), as the directory that holds it (for reading) and its name there.
+  struct Parent {
+    std::shared_ptr<Fd> dir;
+    std::string name;
+  };
+  static Result<Parent> parent_for_read(DirCache* cache, int root_fd, const std::string& root, std::string_view path) {
+    CASBLOB_TRY(check_relative_path(path));
+    auto [parent, name] = split_parent(path);
+    auto d = dir_for_read(cache, root_fd, root, parent);
+    if (!d) return d.error();
+    return Parent{std::move(*d), std::string(name)};
+  }
 };
 
 Result<std::unique_ptr<LocalStorage>> LocalStorage::open(const std::string& root, StorageOptions opts) {
@@ -236,49 +249,40 @@ Status LocalStorage::list_entries(std::string_view dir, bool stat_each, const st
 }
 
 Result<ObjectInfo> LocalStorage::stat(std::string_view path) {
-  CASBLOB_TRY(check_relative_path(path));
-  auto [parent, name] = split_parent(path);
-  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
-  if (!d) return d.error();
+  auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, path);
+  if (!p) return p.error();
   struct stat st {};
-  if (::fstatat((*d)->get(), std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+  if (::fstatat(p->dir->get(), p->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     return detail::os_error("cannot stat", root_ + "/" + std::string(path), errno);
   return info_of(std::string(path), st);
 }
 
 Result<std::unique_ptr<Source>> LocalStorage::open(std::string_view path) {
-  CASBLOB_TRY(check_relative_path(path));
-  auto [parent, name] = split_parent(path);
-  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
-  if (!d) return d.error();
-  auto src = FileSource::open_at((*d)->get(), std::string(name), root_ + "/" + std::string(path), false);
+  auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, path);
+  if (!p) return p.error();
+  auto src = FileSource::open_at(p->dir->get(), p->name, root_ + "/" + std::string(path), false);
   if (!src) return src.error();
   return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(*src)));
 }
 
 Result<SidecarText> LocalStorage::read_sidecar(std::string_view blob_path) {
-  CASBLOB_TRY(check_relative_path(blob_path));
-  auto [parent, name] = split_parent(blob_path);
-  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
-  if (!d) return d.error();
-  return read_sidecar_beside((*d)->get(), std::string(name), root_ + "/" + std::string(blob_path));
+  auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, blob_path);
+  if (!p) return p.error();
+  return read_sidecar_beside(p->dir->get(), p->name, root_ + "/" + std::string(blob_path));
 }
 
 // open() and read_sidecar() with one path check and one directory lookup, and the payload's
 // mtime from the fstat its opening did anyway.
 Result<Storage::OpenedBlob> LocalStorage::open_blob(std::string_view blob_path) {
-  CASBLOB_TRY(check_relative_path(blob_path));
-  auto [parent, name] = split_parent(blob_path);
-  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
-  if (!d) return d.error();
+  auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, blob_path);
+  if (!p) return p.error();
   const std::string shown = root_ + "/" + std::string(blob_path);
-  const std::string file(name);
-  auto payload = FileSource::open_at((*d)->get(), file, shown, false);
+  auto payload = FileSource::open_at(p->dir->get(), p->name, shown, false);
   if (!payload) return payload.error();
   OpenedBlob out;
   out.mtime_ns = payload->mtime_ns();
   out.payload = std::make_unique<FileSource>(std::move(*payload));
-  auto sidecar = read_sidecar_beside((*d)->get(), file, shown);
+  auto sidecar = read_sidecar_beside(p->dir->get(), p->name, shown);
   if (!sidecar) return sidecar.error();
   out.sidecar = std::move(*sidecar);
   return out;
