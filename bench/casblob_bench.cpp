@@ -3,7 +3,7 @@
 // times the Python path and writes the report; this program only measures and prints JSON.
 //
 //   casblob_bench --payloads DIR/payloads.json [--reps N] [--warmup N] [--sample-ms MS]
-//                 [--parallel-min BYTES] [--json OUT]
+//                 [--parallel-min BYTES] [--python-dir BENCH_DIR] [--json OUT]
 //
 // Per (payload, encoding, op) the variants are timed interleaved, round-robin, so that noise
 // from other processes on the machine hits them alike and their ratio stays meaningful:
@@ -24,6 +24,8 @@
 //                         then SHA-1 compared with the key
 //         ceiling_pieces  the same, 64 KiB of output at a time, hashed while warm
 //         sha1            SHA-1 alone
+//   both  python          pybench.save / pybench.load (Metaflow's pack/unpack + hashlib) in the
+//                         embedded interpreter, with --python-dir (embedded_python.hpp)
 // bench/run takes the faster ceiling form per row. Then the fast v1 engines (GzipEngine):
 // encode_blob with zlib 3 / ISA-L 1 / libdeflate 3 and the strict decode of their output.
 // A sample is k back-to-back calls (k calibrated so a sample lasts >= --sample-ms); the result
@@ -42,6 +44,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -51,6 +54,7 @@
 
 #include "casblob/casblob.hpp"
 #include "casblob/experimental/parallel_encoder.hpp"
+#include "embedded_python.hpp"
 
 using namespace casblob;
 using json = nlohmann::json;
@@ -363,7 +367,7 @@ json result(const std::string& payload, std::size_t size, const char* enc, std::
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string manifest_path, json_out, only;
+  std::string manifest_path, json_out, only, python_dir;
   Config cfg;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -378,15 +382,22 @@ int main(int argc, char** argv) {
     else if (a == "--sample-ms") cfg.sample_s = std::stod(next()) / 1000.0;
     else if (a == "--parallel-min") cfg.parallel_min = std::stoull(next());
     else if (a == "--encodings") only = "," + next() + ",";  // e.g. v2,raw (profiling)
+    else if (a == "--python-dir") python_dir = next();
     else if (a == "--help" || a == "-h") {
       std::puts("usage: casblob_bench --payloads DIR/payloads.json [--reps N] [--warmup N] [--sample-ms MS] "
-                "[--parallel-min BYTES] [--encodings v1,v2,v2-cc,raw] [--json OUT]");
+                "[--parallel-min BYTES] [--encodings v1,v2,v2-cc,raw] [--python-dir BENCH_DIR] [--json OUT]");
       return 0;
     } else die("unknown argument " + a);
   }
   if (manifest_path.empty()) die("--payloads is required");
   if (cfg.reps < 1) die("--reps must be >= 1");
   json manifest = json::parse(slurp(manifest_path));
+  std::unique_ptr<bench::EmbeddedPython> py;
+  if (!python_dir.empty()) {
+    py = std::make_unique<bench::EmbeddedPython>(python_dir);
+    if (!bench::EmbeddedPython::compiled_in()) py.reset();  // bench/run times Python itself
+    else if (!py->ok()) die(py->why_not());
+  }
 
   json results = json::array(), floors = json::array(), engines = json::array();
   for (const auto& p : manifest) {
@@ -457,6 +468,7 @@ int main(int argc, char** argv) {
              std::uint8_t k[20];
              bare.hash(in, k);
            }, {}, {}}};
+      if (py) save.push_back({"python", py->save(enc_name(e), in), {}, {}});
       if (small)  // the per-blob cost of the streaming entry point (Source -> Sink)
         save.push_back({"casblob_stream", [&] {
                           MemorySource src(in);
@@ -498,6 +510,7 @@ int main(int argc, char** argv) {
              std::uint8_t k[20];
              bare.hash(in, k);
            }, {}, {}}};
+      if (py) load.push_back({"python", py->load(enc_name(e), ByteView(blob), key), {}, {}});
       if (small)
         load.push_back({"casblob_stream", [&] {
                           MemorySource src{ByteView(blob)};
@@ -548,6 +561,7 @@ int main(int argc, char** argv) {
                    {"compiler", __VERSION__}};
   json out = {{"versions", versions},
               {"config", {{"reps", cfg.reps}, {"warmup", cfg.warmup}, {"sample_ms", cfg.sample_s * 1000}}},
+              {"python_in_process", py != nullptr},
               {"results", results},
               {"engines", engines},
               {"memcpy", floors}};
