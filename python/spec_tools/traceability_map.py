@@ -34,7 +34,8 @@ def requirement_map(names: set[str]) -> dict[str, tuple[list[str], list[str]]]:
         return " ".join(sorted(n for n in names if n.startswith(p)))
 
     r("R-KEY-1", "y_v1_python_level3_small_dict y_v1_python_level3_empty y_v2_python_lz4_default_small_dict n_key_is_sha1_of_compressed_bytes_v1 n_key_is_sha1_of_compressed_bytes_v2 n_key_is_sha256_prefix")
-    r("R-KEY-2", "", ["api/get: absent key is not_found, malformed key is usage and touches no path"])
+    r("R-KEY-2", "", ["api/get: absent key is not_found, malformed key is usage and touches no path",
+                      "api/is_valid_key and key_digest: exactly 40 of [0-9a-f]; any other byte anywhere, or any other length, is not a key"])
     r("R-KEY-3", "y_v1_python_level3_small_dict", [PUT])
     r("R-KEY-4", "n_mismatch_no_sidecar_on_lz4_payload", ["api/a put whose input fails leaves no object and no temporary file", "cli/a put killed by SIGTERM, SIGINT or SIGHUP leaves no temporary file (F12)"])
     r("R-KEY-7", "", ["api/concurrent puts of one new content in two encodings end with a payload and its own sidecar (F3)", "api/AtomicFileSink::commit_to without replace never overwrites, and stays usable"])

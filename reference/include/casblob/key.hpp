@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,10 @@ class Sha1 {
 
 Result<std::string> sha1_hex(ByteView data);
 std::string to_hex(ByteView data);
+
+// The 20 bytes a valid key spells (is_valid_key and the parse in one pass); nullopt for
+// anything that is not a key.
+std::optional<Sha1::Digest> key_digest(std::string_view key) noexcept;
 
 // A Sink that hashes what passes through it, then forwards to `next` (may be null).
 class HashingSink final : public Sink {

@@ -39,6 +39,7 @@ class DigestSink final : public DirectSink {
     return direct_->commit(n);
   }
   std::uint64_t count() const noexcept { return count_; }
+  Result<Sha1::Digest> digest() { return sha1_.digest(); }
   Result<std::string> hex_digest() { return sha1_.hex_digest(); }
 
  private:

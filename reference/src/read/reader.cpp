@@ -15,6 +15,7 @@
 // The modelled profiles (pre-cas, legacy, v2, v2-nolz4) skip what the real readers skip: no magic
 // agreement, no limit, no key check; their dispatch and codecs reproduce Python (Appendix A).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -48,12 +49,6 @@ Result<Encoding> select_encoding(const SidecarText& sidecar, Profile profile) {
 
 namespace {
 
-// Step 1 (R-KEY-2): a key is 40 lowercase hex digits before it is used for anything.
-Status check_key(const std::optional<std::string>& key) {
-  if (key && !is_valid_key(*key)) return Error(Errc::usage, "key must be 40 lowercase hex digits");
-  return {};
-}
-
 // Step 8 (R-READ-4, R-NS-2): the payload's magic must agree with the declared encoding.
 // `head` is the payload's first kContainerProbeSize bytes, or all of it when `whole` (the
 // payload ended sooner). Raw payloads are not examined (step 6 goes to step 11).
@@ -86,16 +81,48 @@ Status check_magic_agreement(Encoding declared, ByteView head, bool whole) {
                Detail::bad_magic);
 }
 
-// Step 12 (R-KEY-5).
-Status check_key_match(const std::string& sha1, const std::string& key) {
-  if (sha1 != key) return Error(Errc::key_mismatch, "decoded bytes hash to " + sha1 + ", not to the key " + key);
+// Step 12 (R-KEY-5). The key's hex is its own bytes' (step 1 took lowercase hex only).
+Status check_key_match(const Sha1::Digest& sha1, const Sha1::Digest& key) {
+  if (sha1 != key)
+    return Error(Errc::key_mismatch, "decoded bytes hash to " + to_hex(sha1) + ", not to the key " + to_hex(key));
   return {};
 }
+
+// Steps 2-7 depend on the sidecar text and the profile only, and a store holds a handful of
+// distinct sidecars, interleaved (v1, v2 and raw blobs side by side): a reset() decoder keeps
+// the verdicts of the last few instead of parsing the same JSON again for every blob.
+class DispatchMemo {
+ public:
+  const Result<Encoding>& get(const SidecarText& sidecar, Profile profile) {
+    for (std::size_t i = 0; i < used_; ++i) {
+      Entry& e = entries_[(next_ + kSize - 1 - i) % kSize];
+      if (e.profile == profile && e.sidecar == sidecar) return e.encoding;
+    }
+    Entry& e = entries_[next_];
+    next_ = (next_ + 1) % kSize;
+    used_ = std::min(used_ + 1, kSize);
+    e.profile = profile;
+    e.sidecar = sidecar;
+    e.encoding = select_encoding(sidecar, profile);
+    return e.encoding;
+  }
+
+ private:
+  static constexpr std::size_t kSize = 4;
+  struct Entry {
+    Profile profile = Profile::strict;
+    SidecarText sidecar;
+    Result<Encoding> encoding = Encoding::raw;
+  };
+  std::array<Entry, kSize> entries_;
+  std::size_t next_ = 0, used_ = 0;
+};
 
 }  // namespace
 
 struct BlobDecoder::Impl {
-  ReadOptions opts;
+  Profile profile = Profile::strict;
+  std::optional<Sha1::Digest> key;  // step 1's, compared at step 12 (strict)
   bool strict = true;
   Status verdict;  // sticky: the first failure (R-READ-1)
   std::optional<Encoding> encoding;
@@ -103,12 +130,7 @@ struct BlobDecoder::Impl {
   detail::LimitSink limited;                 // step 11 (strict)
   detail::PayloadDecoders decoders;          // steps 9-10, kept from blob to blob
   detail::PayloadDecoder* payload = nullptr;
-  // Steps 2-7 depend on the sidecar text and the profile only, and a store holds a handful of
-  // distinct sidecars: a reset() decoder remembers the last verdict instead of parsing the
-  // same JSON again for every blob.
-  std::optional<std::string> last_sidecar;
-  std::optional<Profile> last_profile;
-  Result<Encoding> last_encoding = Encoding::raw;
+  DispatchMemo dispatch;  // steps 2-7
   std::uint8_t head[kContainerProbeSize] = {};
   std::size_t head_len = 0;
   bool head_passed = false;  // step 8 done, head handed to the payload decoder
@@ -122,7 +144,7 @@ struct BlobDecoder::Impl {
   // and the SHA-1 context of the previous blob (issue 19: per-blob set-up was most of the cost
   // of a small blob).
   void start(const SidecarText& sidecar, const ReadOptions& o, Sink& out) {
-    opts = o;
+    profile = o.profile;
     strict = o.profile == Profile::strict;
     verdict = Status{};
     encoding.reset();
@@ -134,18 +156,22 @@ struct BlobDecoder::Impl {
     emitted.reset();
     hasher.reset(out);
     limited.reset(hasher, strict ? o.max_size : UINT64_MAX);
-    verdict = check_key(opts.key);  // step 1
-    if (!verdict.ok()) return;
-    if (last_profile != opts.profile || last_sidecar != sidecar) {
-      last_encoding = select_encoding(sidecar, opts.profile);  // steps 2-7
-      last_sidecar = sidecar;
-      last_profile = opts.profile;
+    // Step 1 (R-KEY-2): a key is 40 lowercase hex digits before it is used for anything; it
+    // is kept as the 20 bytes it spells, which step 12 compares with the digest.
+    key.reset();
+    if (o.key) {
+      key = key_digest(*o.key);
+      if (!key) {
+        verdict = Error(Errc::usage, "key must be 40 lowercase hex digits");
+        return;
+      }
     }
-    if (!last_encoding) {
-      verdict = last_encoding.error();
+    const Result<Encoding>& selected = dispatch.get(sidecar, profile);  // steps 2-7
+    if (!selected) {
+      verdict = selected.error();
       return;
     }
-    encoding = *last_encoding;
+    encoding = *selected;
     payload = &decoders.select(*encoding, strict, limited);
     // The modelled readers have no step 8, and it does not examine a raw payload (R-READ-4):
     // then the payload goes to its decoder as it comes, the caller's own bytes (a raw blob's
@@ -189,8 +215,8 @@ struct BlobDecoder::Impl {
     Status s = verdict;
     if (s.ok() && !head_passed) s = pass_head(true);
     if (s.ok()) s = fail(payload->finish());
-    auto digest = hasher.hex_digest();
-    if (digest) emitted = Emitted{hasher.count(), std::move(*digest)};
+    auto digest = hasher.digest();
+    if (digest) emitted = Emitted{hasher.count(), to_hex(*digest)};
     else if (s.ok()) s = fail(digest.error());
     if (!s.ok()) return s.error();
 
@@ -200,9 +226,9 @@ struct BlobDecoder::Impl {
     info.decoded_size = emitted->size;
     info.sha1 = emitted->sha1;
     payload->add_notes(info.notes);
-    if (strict && opts.key) {
+    if (strict && key) {
       info.key_checked = true;
-      CASBLOB_TRY(fail(check_key_match(info.sha1, *opts.key)));  // step 12
+      CASBLOB_TRY(fail(check_key_match(*digest, *key)));  // step 12
     }
     return info;
   }

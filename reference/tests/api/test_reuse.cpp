@@ -128,6 +128,52 @@ TEST_CASE("reuse: a default-constructed BlobDecoder is usage until reset", "[reu
   CHECK(sink.bytes() == data);
 }
 
+// The decoder remembers the dispatch (steps 2-7) of its last few (sidecar, profile) pairs: a
+// walk that interleaves more sidecars than it keeps, switching profile and key on every blob,
+// must still see each blob judged as a fresh decoder judges it, bad keys included (step 1
+// comes before the memo).
+TEST_CASE("reuse: interleaved sidecars, profiles and keys get a fresh decoder's verdict every time", "[reuse]") {
+  const Bytes data = test::seeded_bytes("text", 3000);
+  std::vector<Blob> blobs;
+  for (int v : {1, 2})
+    for (bool raw : {false, true}) {
+      EncodeOptions eo;
+      eo.version = v;
+      eo.raw = raw;
+      auto e = encode_blob(ByteView(data), eo);
+      REQUIRE(e.ok());
+      blobs.push_back({e->info.key, e->bytes, e->info.meta});
+    }
+  const Blob v1 = blobs[0];
+  for (SidecarText odd : {SidecarText{}, SidecarText{"null"}, SidecarText{"{\"cas_version\": 3}"},
+                          SidecarText{"{\"cas_raw\": false, \"cas_version\": 2}"}, SidecarText{"{"}})
+    blobs.push_back({v1.key, v1.payload, odd});
+  const std::vector<std::optional<std::string>> keys = {std::nullopt, v1.key, std::string(40, 'A'),
+                                                        std::string(40, '0')};
+  BlobDecoder reused;
+  Bytes out;
+  std::size_t checked = 0, differs = 0;
+  std::string previous;
+  for (std::size_t i = 0; i < 7 * blobs.size() * std::size(kAllProfiles); ++i) {
+    // Three sidecars in turn (each comes back while the memo still holds it, under another
+    // profile), then the next three: hits, misses and evictions.
+    const Blob& b = blobs[(i % 3 + 3 * (i / 30)) % blobs.size()];
+    ReadOptions ro;
+    ro.profile = kAllProfiles[(i / 2) % std::size(kAllProfiles)];
+    ro.key = keys[i % keys.size()];
+    const auto want = decode_blob(ByteView(b.payload), b.sidecar, ro);
+    auto got = decode_blob(reused, ByteView(b.payload), b.sidecar, ro, out);
+    INFO("blob " << i << " profile " << name(ro.profile));
+    const std::string verdict = want ? describe(want->info) : describe(Result<DecodeInfo>(want.error()));
+    CHECK(describe(got) == verdict);
+    ++checked;
+    differs += verdict != previous;
+    previous = verdict;
+  }
+  CHECK(checked == 7 * blobs.size() * std::size(kAllProfiles));
+  CHECK(differs > checked / 2);  // neighbours are judged differently: a stale memo would show
+}
+
 TEST_CASE("reuse: a BlobEncoder writes encode_blob's bytes, keys and sidecars, blob after blob", "[reuse][slow]") {
   BlobEncoder reused;
   std::uint64_t seed = 1;

@@ -105,6 +105,39 @@ TEST_CASE("get: absent key is not_found, malformed key is usage and touches no p
   }
 }
 
+// R-KEY-2's predicate, byte by byte: every byte value at every position of a 40-character key,
+// and the lengths around 40. The model is the spec's sentence, written the slow way.
+TEST_CASE("is_valid_key and key_digest: exactly 40 of [0-9a-f]; any other byte anywhere, or any other length, is not a key",
+          "[store][key]") {
+  auto model = [](const std::string& k) {
+    if (k.size() != 40) return false;
+    for (char c : k)
+      if (std::string_view("0123456789abcdef").find(c) == std::string_view::npos) return false;
+    return true;
+  };
+  const std::string good = "0123456789abcdef0123456789abcdef01234567";
+  REQUIRE(is_valid_key(good));
+  int keys = 0;
+  for (std::size_t pos = 0; pos < 40; ++pos)
+    for (int b = 0; b < 256; ++b) {
+      std::string k = good;
+      k[pos] = static_cast<char>(b);
+      CHECK(is_valid_key(k) == model(k));
+      CHECK(key_digest(k).has_value() == model(k));  // the parse judges alike
+      if (model(k)) CHECK(to_hex(*key_digest(k)) == k);
+      keys += model(k);
+    }
+  CHECK(keys == 40 * 16);  // the 16 digits, at each position
+  for (std::size_t n = 0; n <= 81; ++n) CHECK(is_valid_key(std::string(n, 'a')) == (n == 40));
+  CHECK_FALSE(is_valid_key(std::string(40, '\0')));
+  const auto d = key_digest(good);
+  REQUIRE(d);
+  CHECK((*d)[0] == 0x01);
+  CHECK((*d)[7] == 0xef);
+  CHECK((*d)[19] == 0x67);
+  CHECK_FALSE(key_digest(std::string(39, 'a')));
+}
+
 TEST_CASE("a put whose input fails leaves no object and no temporary file", "[store]") {
   Store s;
   class Failing final : public Source {
