@@ -56,6 +56,31 @@ struct ProfileReads::Reading {
   std::optional<Result<DecodeInfo>> result;
   std::optional<BlobDecoder::Emitted> emitted;
 
+  // A reading for a new blob: what a new Reading holds, with the memory of the last one. A
+  // keyed reading takes the key into the string it already has.
+  void renew(const std::string* key) {
+    profiles.clear();
+    is_strict = false;
+    candidate.clear();
+    encoding.reset();
+    sidecar = nullptr;
+    own.reset();
+    opts.profile = Profile::strict;
+    opts.max_size = kDefaultMaxSize;
+    if (key) {
+      if (!opts.key) opts.key.emplace();
+      *opts.key = *key;
+    } else {
+      opts.key.reset();
+    }
+    state = State::idle;
+    failed = false;
+    sink = NullSink{};
+    dec = nullptr;
+    result.reset();
+    emitted.reset();
+  }
+
   bool right() const { return result && result->ok(); }
   void update(ByteView chunk) {
     if (state != State::active || failed || chunk.empty()) return;
@@ -69,6 +94,13 @@ struct ProfileReads::Reading {
   }
 };
 
+ProfileReads::Reading& ProfileReads::new_reading() {
+  if (pool_used_ == pool_.size()) pool_.push_back(std::make_unique<Reading>());
+  Reading* r = pool_[pool_used_++].get();
+  readings_.push_back(r);
+  return *r;
+}
+
 ProfileReads::ProfileReads() = default;
 ProfileReads::~ProfileReads() = default;
 
@@ -80,7 +112,7 @@ std::size_t ProfileReads::strict_index() const {
 
 ProfileReads::Reading* ProfileReads::strict_reading() {
   for (auto& r : readings_)
-    if (r->is_strict) return r.get();
+    if (r->is_strict) return r;
   return nullptr;
 }
 
@@ -99,6 +131,7 @@ const std::vector<Result<Encoding>>& ProfileReads::dispatch_of(const SidecarText
 
 void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std::uint64_t max_size, bool decode) {
   readings_.clear();
+  pool_used_ = 0;
   decoders_used_ = 0;
   outcomes_.assign(std::size(kAllProfiles), ProfileOutcome{});
   strict_enc_.reset();
@@ -127,18 +160,17 @@ void ProfileReads::begin(const SidecarText& sidecar, const std::string& key, std
         continue;
       }
     }
-    auto r = std::make_unique<Reading>();
-    r->profiles = {i};
-    r->is_strict = p == Profile::strict;
-    r->encoding = *enc;
-    r->sidecar = &sidecar;
-    r->opts.profile = p;
-    if (r->is_strict) {
+    Reading& r = new_reading();
+    r.renew(p == Profile::strict ? &key : nullptr);  // strict: the key for step 12
+    r.profiles.push_back(i);
+    r.is_strict = p == Profile::strict;
+    r.encoding = *enc;
+    r.sidecar = &sidecar;
+    r.opts.profile = p;
+    if (r.is_strict) {
       strict_enc_ = *enc;
-      r->opts.key = key;  // step 12
-      r->opts.max_size = max_size;
+      r.opts.max_size = max_size;
     }
-    readings_.push_back(std::move(r));
   }
 }
 
@@ -189,14 +221,13 @@ void ProfileReads::add_candidates() {
   candidates_added_ = true;
   const std::optional<Family> fam = strict_enc_ ? std::optional(family(*strict_enc_)) : std::nullopt;
   auto add = [&](const char* name, bool raw, int version) {
-    auto r = std::make_unique<Reading>();
-    r->candidate = name;
-    r->own = emit_meta(raw, version);
-    r->sidecar = &r->own;
-    r->opts.key = key_;
-    r->opts.max_size = max_size_;
-    readings_.push_back(std::move(r));
-    activate(*readings_.back());
+    Reading& r = new_reading();
+    r.renew(&key_);
+    r.candidate = name;
+    r.own = emit_meta(raw, version);
+    r.sidecar = &r.own;
+    r.opts.max_size = max_size_;
+    activate(r);
   };
   const bool lz4_magic = magic_ == Container::lz4_frame || magic_ == Container::lz4_skippable;
   if (magic_ == Container::gzip && fam != Family::gzip) add("v1", false, 1);
@@ -231,7 +262,7 @@ bool ProfileReads::needs_replay() const {
   if (!decode_) return false;
   const Reading* strict = nullptr;
   for (const auto& r : readings_)
-    if (r->is_strict) strict = r.get();
+    if (r->is_strict) strict = r;
   if (strict && strict->right()) return false;
   if (!candidates_added_) return true;
   for (const auto& r : readings_)

@@ -78,7 +78,13 @@ class ProfileReads {
   void resolve();
   Reading* strict_reading();
 
-  std::vector<std::unique_ptr<Reading>> readings_;
+  Reading& new_reading();
+
+  std::vector<Reading*> readings_;  // this blob's, in pool_
+  // The readings themselves, kept from blob to blob (their vectors, strings and options keep
+  // their memory); the first `pool_used_` serve this blob.
+  std::vector<std::unique_ptr<Reading>> pool_;
+  std::size_t pool_used_ = 0;
   // The decoders of the readings, kept from blob to blob and reset (issue 19: a reset
   // BlobDecoder keeps its codec contexts, buffers and SHA-1 context; a new one per reading
   // per blob was most of a small blob's cost). The first `decoders_used_` serve this blob.

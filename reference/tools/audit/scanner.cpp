@@ -98,7 +98,7 @@ class Audit {
   void work();
   void blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out);
   void run_unit(const Unit& u, UnitResult& out);
-  void read_task_index(const Unit& u, const ObjectInfo& obj, UnitResult& out);
+  void read_task_index(const Unit& u, const ObjectInfo& obj, Source& src, UnitResult& out);
   void merge(const Unit& u, UnitResult&& res);
   void resolve_reachability(FlowState& flow);
   // Skip list and severity overrides; false when the finding is dropped.
@@ -321,21 +321,19 @@ void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
   }
 }
 
-void Audit::read_task_index(const Unit& u, const ObjectInfo& obj, UnitResult& out) {
+void Audit::read_task_index(const Unit& u, const ObjectInfo& obj, Source& src, UnitResult& out) {
   const FlowState& flow = flows_[u.flow];
   auto fail = [&](FindingId id, const std::string& msg) {
     out.findings.push_back(file_finding(id, flow.name, obj, msg));
     out.index_incomplete = true;
   };
   if (obj.size > kMaxTaskIndexBytes) return fail(FindingId::taskIndexInvalid, "larger than " + std::to_string(kMaxTaskIndexBytes) + " bytes");
-  auto src = storage_.open(obj.path);
-  if (!src) return fail(FindingId::unreadable, src.error().message);
   std::string text;
   text.resize(static_cast<std::size_t>(obj.size) + 1);
   std::size_t n = 0;
   for (;;) {
     if (n == text.size()) text.resize(std::min<std::size_t>(text.size() * 2, kMaxTaskIndexBytes + 1));
-    auto r = (*src)->read(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(text.data()) + n, text.size() - n));
+    auto r = src.read(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(text.data()) + n, text.size() - n));
     if (!r) return fail(FindingId::unreadable, r.error().message);
     if (*r == 0) break;
     n += *r;
@@ -383,20 +381,26 @@ void Audit::run_unit(const Unit& u, UnitResult& out) {
     // Metaflow's TaskDataStore looks for attempts 0, 1, ... and stops at the first missing
     // one after one was found (MAX_ATTEMPTS, 6 by default): the same, without listing the
     // task folder (logs, locks and _meta would all be stat'ed for nothing).
+    // Each attempt is opened without a stat first: the opening tells its size (local: fstat;
+    // S3: one GET instead of a HEAD and a GET), and a missing one is not_found all the same.
     bool found = false;
     for (int attempt = 0; attempt < kMaxProbedAttempts; ++attempt) {
       const std::string path = task + "/" + std::to_string(attempt) + ".data.json";
-      auto obj = storage_.stat(path);
-      if (!obj) {
-        if (obj.error().code != Errc::not_found) {
-          out.findings.push_back(file_finding(FindingId::unreadable, flow.name, ObjectInfo{path}, obj.error().message));
+      auto src = storage_.open(path);
+      if (!src) {
+        if (src.error().code != Errc::not_found) {
+          out.findings.push_back(file_finding(FindingId::unreadable, flow.name, ObjectInfo{path}, src.error().message));
           out.index_incomplete = true;
         }
-        if (found || obj.error().code != Errc::not_found) break;
+        if (found || src.error().code != Errc::not_found) break;
         continue;
       }
       found = true;
-      read_task_index(u, *obj, out);
+      ObjectInfo obj{path};
+      obj.type = ObjectInfo::Type::file;
+      obj.size = (*src)->size_hint().value_or(0);
+      obj.stat_known = false;  // a finding looks its size and mtime up (file_finding)
+      read_task_index(u, obj, **src, out);
     }
   }
   if (!first_shard) {
