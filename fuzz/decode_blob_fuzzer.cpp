@@ -17,7 +17,8 @@
 // other reads below go through kept decoders too (one set of fresh contexts per input); on ok the
 // bytes hash to info.sha1 and have info.decoded_size bytes; strict: size within the limit,
 // never ok with SHA-1 != key, never `unhandled`; non-strict profiles never report strict-only
-// errors; strict-accepted gzip/raw blobs read the same under legacy and v2; an unmutated
+// errors; strict-accepted gzip/raw blobs read the same under legacy and v2, and strict-accepted
+// lz4 blobs of one data frame and no skippable frame under v2 (where v2 dispatches lz4); an unmutated
 // self-encoded blob decodes (strict, and v2 for v1/v2) to its content; pre-cas gives the same
 // result in memory and streamed (the same Python exception class too), fails only with
 // `unhandled` (or io_error), and returns what legacy returns for the payload without sidecar.
@@ -252,6 +253,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           auto rr = kept().read(ByteView(payload), sidecar, rp);
           FUZZ_ASSERT_MSG(rr.ok() && kept().out == out, std::string("strict accepts (") + std::string(name(info.encoding)) + ") but " +
                                                            std::string(name(p)) + " says " + fuzz::label(rr.status()));
+        }
+      } else if (info.lz4_data_frames == 1 && info.lz4_skippable_frames == 0) {
+        // The audit's lz4 inference (tools/audit/profile_reads.hpp): one data frame and no
+        // skippable frame that strict accepts, v2 reads the same wherever its own dispatch
+        // selects lz4.
+        auto v2_dispatch = select_encoding(sidecar, Profile::v2);
+        if (v2_dispatch && *v2_dispatch == Encoding::lz4_v2) {
+          ReadOptions rp = ro;
+          rp.profile = Profile::v2;
+          rp.key.reset();
+          auto rr = kept().read(ByteView(payload), sidecar, rp);
+          FUZZ_ASSERT_MSG(rr.ok() && kept().out == out, "strict accepts one lz4 frame but v2 says " + fuzz::label(rr.status()));
         }
       }
     }

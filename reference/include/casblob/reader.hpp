@@ -50,6 +50,11 @@ struct DecodeInfo {
   std::string sha1;                 // of the decoded bytes
   bool key_checked = false;         // a key was given and compared (strict)
   std::vector<std::string> notes;   // what a careful reader would want to know
+  // lz4 payloads: the frames the read went through. A payload strict reads that is one data
+  // frame and nothing else reads the same under a reader of the first frame only (python-lz4:
+  // the modelled v2 profile), which is how an audit infers that reading (profile_reads.hpp).
+  std::uint64_t lz4_data_frames = 0;
+  std::uint64_t lz4_skippable_frames = 0;
 };
 
 // The reader of spec 6.1 as a push decoder. Steps 1-7 (key syntax, sidecar, dispatch) run in

@@ -87,6 +87,11 @@ class Lz4Payload final : public PayloadDecoder {
         break;
       }
   }
+  void add_counts(DecodeInfo& info) const override {
+    const auto& r = dec_.report();
+    info.lz4_data_frames = r.frame_count - r.skippable_count;
+    info.lz4_skippable_frames = r.skippable_count;
+  }
 
  private:
   Lz4Decoder dec_;

@@ -226,6 +226,7 @@ struct BlobDecoder::Impl {
     info.decoded_size = emitted->size;
     info.sha1 = emitted->sha1;
     payload->add_notes(info.notes);
+    payload->add_counts(info);
     if (strict && key) {
       info.key_checked = true;
       CASBLOB_TRY(fail(check_key_match(*digest, *key)));  // step 12

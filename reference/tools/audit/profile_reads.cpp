@@ -116,6 +116,20 @@ ProfileReads::Reading* ProfileReads::strict_reading() {
   return nullptr;
 }
 
+const ProfileReads::Reading* ProfileReads::strict_reading() const {
+  for (const auto& r : readings_)
+    if (r->is_strict) return r;
+  return nullptr;
+}
+
+bool ProfileReads::inferred_from_strict(const Reading& r) const {
+  const Reading* strict = strict_reading();
+  if (!strict || !strict->right()) return false;
+  if (family(*r.encoding) != Family::lz4) return true;
+  const DecodeInfo& info = **strict->result;
+  return info.lz4_data_frames == 1 && info.lz4_skippable_frames == 0;
+}
+
 const std::vector<Result<Encoding>>& ProfileReads::dispatch_of(const SidecarText& sidecar) {
   auto hit = std::find_if(memo_.begin(), memo_.end(), [&](const Dispatch& d) { return d.sidecar == sidecar; });
   if (hit == memo_.end()) {
@@ -206,10 +220,9 @@ void ProfileReads::plan_after_strict(bool strict_final) {
   const bool strict_failed = !strict || strict->failed || (strict_final && !strict->right());
   for (auto& r : readings_) {
     if (r->is_strict || !r->candidate.empty() || r->state != Reading::State::idle) continue;
-    const bool inferable = strict_enc_ && family(*r->encoding) == family(*strict_enc_) &&
-                           family(*strict_enc_) != Family::lz4;
+    const bool inferable = strict_enc_ && family(*r->encoding) == family(*strict_enc_);
     if (inferable && !strict_failed)
-      r->state = Reading::State::deferred;  // right if strict is; read again only if not
+      r->state = Reading::State::deferred;  // right if strict is (lz4: one frame); else read again
     else
       activate(*r);
   }
@@ -260,26 +273,24 @@ void ProfileReads::finish() {
 
 bool ProfileReads::needs_replay() const {
   if (!decode_) return false;
-  const Reading* strict = nullptr;
+  const Reading* strict = strict_reading();
+  const bool strict_right = strict && strict->right();
+  if (!strict_right && !candidates_added_) return true;
   for (const auto& r : readings_)
-    if (r->is_strict) strict = r;
-  if (strict && strict->right()) return false;
-  if (!candidates_added_) return true;
-  for (const auto& r : readings_)
-    if (r->state == Reading::State::deferred) return true;
+    if (r->state == Reading::State::deferred && !inferred_from_strict(*r)) return true;
   return false;
 }
 
 void ProfileReads::start_replay() {
   head_ = {};
   for (auto& r : readings_)
-    if (r->state == Reading::State::deferred) activate(*r);
-  add_candidates();
+    if (r->state == Reading::State::deferred && !inferred_from_strict(*r)) activate(*r);
+  const Reading* strict = strict_reading();
+  if (!strict || !strict->right()) add_candidates();
 }
 
 void ProfileReads::resolve() {
   const Reading* strict = strict_reading();
-  const bool strict_right = strict && strict->right();
   for (const auto& r : readings_) {
     if (!r->candidate.empty()) {
       if (r->right() && !proven_as_) proven_as_ = r->candidate;
@@ -288,7 +299,7 @@ void ProfileReads::resolve() {
     for (std::size_t i : r->profiles) {
       ProfileOutcome o;
       if (r->state == Reading::State::deferred) {
-        if (strict_right) {
+        if (inferred_from_strict(*r)) {
           o.outcome = Outcome::right;
           o.decoded_size = (*strict->result)->decoded_size;
           o.inferred = true;

@@ -8,12 +8,19 @@
 // FHCRC not checked, reserved FLG bits ignored) only accepts what strict rejects, and the
 // modelled readers skip steps 8, 11 and 12, so on a payload strict accepts they produce the
 // same bytes (also asserted by fuzz/decode_blob_fuzzer.cpp, and property-tested by
-// tests/audit against decode_blob under each profile). lz4 has no such rule (python-lz4
-// stops after the first frame), so a v2 blob is read by strict and by the v2 reader.
+// tests/audit against decode_blob under each profile). For lz4 the rule needs one condition
+// more: python-lz4 stops after the first frame and does not skip skippable frames, where
+// strict reads every frame; the modelled v2 reader is the same frame decoder with options
+// (Lz4ReadOptions::python_compatible: one frame, trailing bytes ignored, a dictionary id and
+// a content size of 0 accepted) that, again, only accept what strict rejects. So a payload
+// that strict reads right as exactly one data frame and no skippable frame
+// (DecodeInfo::lz4_data_frames, lz4_skippable_frames) reads the same under v2 (also asserted
+// by fuzz/decode_blob_fuzzer.cpp); any other lz4 payload is read again under v2.
 //
 // Small payloads are read once into memory and every reading that turns out to be needed
 // runs on those bytes. Large ones stream: strict and the readings known to be needed run per
-// chunk; only when strict fails is a second pass needed (needs_replay) for the rest.
+// chunk; a second pass (needs_replay) runs the rest when strict fails, or when strict read
+// right an lz4 payload of more than one frame.
 #pragma once
 
 #include <memory>
@@ -77,6 +84,9 @@ class ProfileReads {
   void add_candidates();
   void resolve();
   Reading* strict_reading();
+  const Reading* strict_reading() const;
+  // A deferred reading's outcome follows from strict's right reading (see above).
+  bool inferred_from_strict(const Reading& r) const;
 
   Reading& new_reading();
 
