@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "casblob/codecs.hpp"
 #include "casblob/meta.hpp"
@@ -110,16 +111,14 @@ std::size_t ProfileReads::strict_index() const {
   return 0;
 }
 
-ProfileReads::Reading* ProfileReads::strict_reading() {
-  for (auto& r : readings_)
+const ProfileReads::Reading* ProfileReads::strict_reading() const {
+  for (const Reading* r : readings_)
     if (r->is_strict) return r;
   return nullptr;
 }
 
-const ProfileReads::Reading* ProfileReads::strict_reading() const {
-  for (const auto& r : readings_)
-    if (r->is_strict) return r;
-  return nullptr;
+ProfileReads::Reading* ProfileReads::strict_reading() {
+  return const_cast<Reading*>(std::as_const(*this).strict_reading());
 }
 
 bool ProfileReads::inferred_from_strict(const Reading& r) const {
