@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "casblob/experimental/container.hpp"
 #include "casblob/reader.hpp"
@@ -136,7 +137,9 @@ struct BlobDecoder::Impl {
   bool head_passed = false;  // step 8 done, head handed to the payload decoder
   std::uint64_t stored = 0;
   bool finished = false;
-  std::optional<Emitted> emitted;  // set by finish()
+  // Set by finish(): what reached the sink, its SHA-1 as bytes (emitted() spells it in hex
+  // when asked; DecodeInfo::sha1 is the one hex string a blob costs).
+  std::optional<std::pair<std::uint64_t, Sha1::Digest>> emitted;
 
   Impl() : verdict(Error(Errc::usage, "BlobDecoder: reset() it with a sidecar before use")) {}
 
@@ -216,15 +219,15 @@ struct BlobDecoder::Impl {
     if (s.ok() && !head_passed) s = pass_head(true);
     if (s.ok()) s = fail(payload->finish());
     auto digest = hasher.digest();
-    if (digest) emitted = Emitted{hasher.count(), to_hex(*digest)};
+    if (digest) emitted.emplace(hasher.count(), *digest);
     else if (s.ok()) s = fail(digest.error());
     if (!s.ok()) return s.error();
 
     DecodeInfo info;
     info.encoding = *encoding;
     info.stored_size = stored;
-    info.decoded_size = emitted->size;
-    info.sha1 = emitted->sha1;
+    info.decoded_size = emitted->first;
+    info.sha1 = to_hex(emitted->second);
     payload->add_notes(info.notes);
     payload->add_counts(info);
     if (strict && key) {
@@ -249,6 +252,9 @@ BlobDecoder& BlobDecoder::operator=(BlobDecoder&&) noexcept = default;
 Status BlobDecoder::update(ByteView chunk) { return impl_->update(chunk); }
 Result<DecodeInfo> BlobDecoder::finish() { return impl_->finish(); }
 std::optional<Encoding> BlobDecoder::encoding() const { return impl_->encoding; }
-std::optional<BlobDecoder::Emitted> BlobDecoder::emitted() const { return impl_->emitted; }
+std::optional<BlobDecoder::Emitted> BlobDecoder::emitted() const {
+  if (!impl_->emitted) return std::nullopt;
+  return Emitted{impl_->emitted->first, to_hex(impl_->emitted->second)};
+}
 
 }  // namespace casblob

@@ -90,7 +90,9 @@ struct ProfileReads::Reading {
   void finish() {
     if (state != State::active) return;
     result = dec->finish();
-    emitted = dec->emitted();
+    // What strict emitted before it failed is what the salvage check hashes
+    // (strict_content_matches_key); a right reading's is its DecodeInfo's.
+    if (!result->ok()) emitted = dec->emitted();
     state = State::done;
   }
 };
