@@ -4,8 +4,10 @@ save = hashlib.sha1 of the artifact bytes + the pack function; load = the unpack
 hashlib.sha1 compared with the key. The pack/unpack bodies are Metaflow's
 (metaflow/datastore/content_addressed_store.py: _pack_v1/_unpack_v1, and _pack_v2/_unpack_v2
 of PR #3090); v2-cc adds content_checksum=True, raw stores the bytes as they are.
-Timing: time.perf_counter (and time.thread_time, CPU) around k back-to-back calls (k calibrated
-so a sample lasts >= sample_s), warm-up rounds, medians over reps samples.
+bench/run times save/load from casblob_bench's embedded interpreter, in the same round-robin as
+the C++ variants (bench/embedded_python.hpp). time_payload() is the fallback for a casblob_bench
+built without libpython: time.perf_counter (and time.thread_time, CPU) around k back-to-back
+calls (k calibrated so a sample lasts >= sample_s), warm-up rounds, medians over reps samples.
 """
 import gzip
 import time
