@@ -416,7 +416,9 @@ struct Lz4Decoder::Impl {
       }
       std::uint8_t* dst = hist.data() + hpos;
       if (braw) {
-        std::memcpy(dst, data, bsize);
+        // An empty stored block as the frame's first may find the history without memory
+        // (dst null): no memcpy then (fuzz/regression #4).
+        if (bsize) std::memcpy(dst, data, bsize);
         n = bsize;
       } else {
         auto k = decode_compressed(data, dst, hist.size() - hpos, dict, boff);
