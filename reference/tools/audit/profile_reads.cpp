@@ -322,21 +322,19 @@ const std::vector<ProfileOutcome>& ProfileReads::outcomes() const { return outco
 
 const Error* ProfileReads::strict_error() const {
   if (strict_dispatch_error_) return &*strict_dispatch_error_;
-  for (const auto& r : readings_)
-    if (r->is_strict && r->result && !r->result->ok()) return &r->result->error();
+  const Reading* strict = strict_reading();
+  if (strict && strict->result && !strict->result->ok()) return &strict->result->error();
   return nullptr;
 }
 
 std::optional<Encoding> ProfileReads::strict_encoding() const { return strict_enc_; }
 
 bool ProfileReads::strict_content_matches_key() const {
-  for (const auto& r : readings_) {
-    if (!r->is_strict || !r->result || r->result->ok() || !r->emitted) continue;
-    const Error& e = r->result->error();
-    const bool trailer = e.code == Errc::corrupt && (e.detail == Detail::checksum || e.detail == Detail::size_mismatch);
-    return trailer && r->emitted->sha1 == key_;
-  }
-  return false;
+  const Reading* strict = strict_reading();
+  if (!strict || !strict->result || strict->result->ok() || !strict->emitted) return false;
+  const Error& e = strict->result->error();
+  const bool trailer = e.code == Errc::corrupt && (e.detail == Detail::checksum || e.detail == Detail::size_mismatch);
+  return trailer && strict->emitted->sha1 == key_;
 }
 
 std::optional<std::uint64_t> ProfileReads::content_size() const {
