@@ -102,6 +102,15 @@ class FileSource final : public Source {
   // `name` inside the directory `dir_fd` (openat); `follow` false refuses a symbolic link
   // (io_error), as datastores do (spec 10.3). `shown_as` names the file in messages.
   static Result<FileSource> open_at(int dir_fd, const std::string& name, const std::string& shown_as, bool follow);
+  // How a file is named in messages, spelled only when a message needs one: a datastore opens
+  // two files per blob, and spelling "<root>/<path>_meta" for each was an allocation per file
+  // on the audit's path. `base`, then "/" + `rel` when `rel` is not empty, then `suffix`.
+  struct ShownName {
+    std::string_view base, rel, suffix;
+    std::string str() const;
+  };
+  // The same as the overload above, for a NUL-terminated `name`.
+  static Result<FileSource> open_at(int dir_fd, const char* name, const ShownName& shown, bool follow);
   // Takes a descriptor the caller already has (the CLI's standard input). `owned`: closed by
   // the destructor. No type check: the caller chose it.
   static FileSource adopt(int fd, bool owned);

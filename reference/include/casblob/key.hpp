@@ -52,6 +52,7 @@ class Sha1 {
 
 Result<std::string> sha1_hex(ByteView data);
 std::string to_hex(ByteView data);
+void to_hex(ByteView data, char* out) noexcept;  // 2 * data.size() characters, no NUL
 
 // The 20 bytes a valid key spells (is_valid_key and the parse in one pass); nullopt for
 // anything that is not a key.

@@ -34,21 +34,38 @@ Status MemorySink::write(ByteView data) {
 Result<FileSource> FileSource::open(const std::string& path) { return open_at(AT_FDCWD, path, path, true); }
 
 // R-SEC-6.
+std::string FileSource::ShownName::str() const {
+  std::string s;
+  s.reserve(base.size() + 1 + rel.size() + suffix.size());
+  s += base;
+  if (!rel.empty()) s.append("/").append(rel);
+  s += suffix;
+  return s;
+}
+
 Result<FileSource> FileSource::open_at(int dir_fd, const std::string& name, const std::string& shown_as, bool follow) {
+  return open_at(dir_fd, name.c_str(), ShownName{shown_as, {}, {}}, follow);
+}
+
+Result<FileSource> FileSource::open_at(int dir_fd, const char* name, const ShownName& shown, bool follow) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever (spec
   // 10.7). The type is checked on the descriptor, so nothing can swap the file in between.
   int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW);
-  int fd = ::openat(dir_fd, name.c_str(), flags);
+  int fd = ::openat(dir_fd, name, flags);
   if (fd < 0) {
-    if (errno == ELOOP && !follow)
-      return Error(Errc::io_error, "cannot read " + shown_as + ": a symbolic link inside a datastore is refused");
-    return detail::os_error("cannot open", shown_as, errno);
+    const int err = errno;
+    if (err == ELOOP && !follow)
+      return Error(Errc::io_error, "cannot read " + shown.str() + ": a symbolic link inside a datastore is refused");
+    return detail::os_error("cannot open", shown.str(), err);
   }
   FileSource src(fd, true);
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return detail::os_error("cannot stat", shown_as, errno);
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;  // before str() allocates
+    return detail::os_error("cannot stat", shown.str(), err);
+  }
   if (!S_ISREG(st.st_mode))
-    return Error(Errc::io_error, "cannot read " + shown_as + ": " + detail::file_type_name(st.st_mode) +
+    return Error(Errc::io_error, "cannot read " + shown.str() + ": " + detail::file_type_name(st.st_mode) +
                                      ", not a regular file");
   // O_NONBLOCK stays set: it "has no effect for regular files" (open(2)), so reads of the
   // regular file this now is behave as usual, and clearing it would cost a syscall per file

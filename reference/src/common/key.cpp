@@ -138,13 +138,17 @@ void Sha1::reset() noexcept {
   error_ = Status{};
 }
 
-std::string to_hex(ByteView data) {
+void to_hex(ByteView data, char* out) noexcept {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string s(data.size() * 2, '\0');
   for (std::size_t i = 0; i < data.size(); ++i) {
-    s[2 * i] = kHex[data[i] >> 4];
-    s[2 * i + 1] = kHex[data[i] & 15];
+    out[2 * i] = kHex[data[i] >> 4];
+    out[2 * i + 1] = kHex[data[i] & 15];
   }
+}
+
+std::string to_hex(ByteView data) {
+  std::string s(data.size() * 2, '\0');
+  to_hex(data, s.data());
   return s;
 }
 

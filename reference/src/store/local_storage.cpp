@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -110,10 +111,35 @@ Result<Fd> open_dir_beneath(int base_fd, std::string shown, std::string_view rel
   return dir;
 }
 
-// The sidecar file "<blob>_meta" of the payload `blob` in the directory `dir_fd` (R-META-5).
-Result<SidecarText> read_sidecar_beside(int dir_fd, const std::string& blob, const std::string& shown_blob) {
-  const std::string shown = shown_blob + "_meta";
-  return detail::read_sidecar_source(FileSource::open_at(dir_fd, blob + "_meta", shown, false), shown);
+// A file name as the NUL-terminated string openat wants, plus a suffix, without allocating
+// (an audit opens two files per blob). A name longer than NAME_MAX stays too long: openat
+// refuses it (ENAMETOOLONG), as it would the full name.
+class NameZ {
+ public:
+  NameZ(std::string_view name, std::string_view suffix = {}) {
+    if (name.size() + suffix.size() < sizeof small_) {
+      std::memcpy(small_, name.data(), name.size());
+      std::memcpy(small_ + name.size(), suffix.data(), suffix.size());
+      small_[name.size() + suffix.size()] = '\0';
+      str_ = small_;
+    } else {
+      large_.assign(name).append(suffix);
+      str_ = large_.c_str();
+    }
+  }
+  const char* c_str() const { return str_; }
+
+ private:
+  char small_[NAME_MAX + 1];
+  std::string large_;
+  const char* str_;
+};
+
+// The sidecar file "<blob>_meta" of the payload `blob` in the directory `dir_fd` (R-META-5);
+// `root` and `blob_path` name it in messages.
+Result<SidecarText> read_sidecar_beside(int dir_fd, std::string_view blob, std::string_view root, std::string_view blob_path) {
+  const FileSource::ShownName shown{root, blob_path, "_meta"};
+  return detail::read_sidecar_source(FileSource::open_at(dir_fd, NameZ(blob, "_meta").c_str(), shown, false), shown);
 }
 
 }  // namespace
@@ -164,14 +190,14 @@ struct LocalStorage::DirCache {
   // `path`, checked (R-SEC-5), as the directory that holds it (for reading) and its name there.
   struct Parent {
     std::shared_ptr<Fd> dir;
-    std::string name;
+    std::string_view name;  // within the path asked for
   };
   static Result<Parent> parent_for_read(DirCache* cache, int root_fd, const std::string& root, std::string_view path) {
     CASBLOB_TRY(check_relative_path(path));
     auto [parent, name] = split_parent(path);
     auto d = dir_for_read(cache, root_fd, root, parent);
     if (!d) return d.error();
-    return Parent{std::move(*d), std::string(name)};
+    return Parent{std::move(*d), name};
   }
 };
 
@@ -252,7 +278,7 @@ Result<ObjectInfo> LocalStorage::stat(std::string_view path) {
   auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, path);
   if (!p) return p.error();
   struct stat st {};
-  if (::fstatat(p->dir->get(), p->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+  if (::fstatat(p->dir->get(), NameZ(p->name).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     return detail::os_error("cannot stat", root_ + "/" + std::string(path), errno);
   return info_of(std::string(path), st);
 }
@@ -260,7 +286,7 @@ Result<ObjectInfo> LocalStorage::stat(std::string_view path) {
 Result<std::unique_ptr<Source>> LocalStorage::open(std::string_view path) {
   auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, path);
   if (!p) return p.error();
-  auto src = FileSource::open_at(p->dir->get(), p->name, root_ + "/" + std::string(path), false);
+  auto src = FileSource::open_at(p->dir->get(), NameZ(p->name).c_str(), FileSource::ShownName{root_, path, {}}, false);
   if (!src) return src.error();
   return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(*src)));
 }
@@ -268,7 +294,7 @@ Result<std::unique_ptr<Source>> LocalStorage::open(std::string_view path) {
 Result<SidecarText> LocalStorage::read_sidecar(std::string_view blob_path) {
   auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, blob_path);
   if (!p) return p.error();
-  return read_sidecar_beside(p->dir->get(), p->name, root_ + "/" + std::string(blob_path));
+  return read_sidecar_beside(p->dir->get(), p->name, root_, blob_path);
 }
 
 // open() and read_sidecar() with one path check and one directory lookup, and the payload's
@@ -276,13 +302,12 @@ Result<SidecarText> LocalStorage::read_sidecar(std::string_view blob_path) {
 Result<Storage::OpenedBlob> LocalStorage::open_blob(std::string_view blob_path) {
   auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, blob_path);
   if (!p) return p.error();
-  const std::string shown = root_ + "/" + std::string(blob_path);
-  auto payload = FileSource::open_at(p->dir->get(), p->name, shown, false);
+  auto payload = FileSource::open_at(p->dir->get(), NameZ(p->name).c_str(), FileSource::ShownName{root_, blob_path, {}}, false);
   if (!payload) return payload.error();
   OpenedBlob out;
   out.mtime_ns = payload->mtime_ns();
   out.payload = std::make_unique<FileSource>(std::move(*payload));
-  auto sidecar = read_sidecar_beside(p->dir->get(), p->name, shown);
+  auto sidecar = read_sidecar_beside(p->dir->get(), p->name, root_, blob_path);
   if (!sidecar) return sidecar.error();
   out.sidecar = std::move(*sidecar);
   return out;

@@ -9,6 +9,7 @@
 namespace casblob::detail {
 
 // not_found -> absent; longer than kMaxSidecarBytes -> meta_invalid (not read to its end).
-Result<SidecarText> read_sidecar_source(Result<FileSource> src, const std::string& shown_as);
+// `shown` names the file in messages.
+Result<SidecarText> read_sidecar_source(Result<FileSource> src, const FileSource::ShownName& shown);
 
 }  // namespace casblob::detail

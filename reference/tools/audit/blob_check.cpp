@@ -16,7 +16,7 @@ constexpr std::size_t kHeadBytes = 64 * 1024;
 constexpr double kRawCompressRatio = 0.75;
 constexpr std::uint64_t kRawMinBytes = 512;
 
-Finding make(FindingId id, const BlobRef& b, std::string message, std::string detail = {}) {
+Finding make(FindingId id, const BlobRef& b, const FileStat& st, std::string message, std::string detail = {}) {
   Finding f;
   f.id = id;
   f.severity = info(id).severity;
@@ -25,8 +25,8 @@ Finding make(FindingId id, const BlobRef& b, std::string message, std::string de
   f.path = b.path;
   f.message = std::move(message);
   f.detail = std::move(detail);
-  f.size = b.info.size;
-  f.mtime_ns = b.info.mtime_ns;
+  f.size = st.size;
+  f.mtime_ns = st.mtime_ns;
   return f;
 }
 
@@ -95,12 +95,23 @@ Status BlobChecker::replay(const BlobRef& blob, std::uint64_t head_size, bool wh
   }
 }
 
-BlobResult BlobChecker::check(BlobRef blob, bool decode) {
+BlobResult BlobChecker::check(const BlobRef& blob, bool decode) {
   BlobResult out;
+  check(blob, decode, out);
+  return out;
+}
+
+void BlobChecker::check(const BlobRef& blob, bool decode, BlobResult& out) {
+  {  // a fresh result that keeps the outcomes' buffers (ProfileReads::swap_outcomes)
+    BlobResult fresh;
+    fresh.outcomes.swap(out.outcomes);
+    out = std::move(fresh);
+  }
+  FileStat st{blob.info.size, blob.info.mtime_ns};
   auto unreadable = [&](const Error& e) {
     out.unreadable = true;
-    out.findings.push_back(make(FindingId::unreadable, blob, e.message, e.label()));
-    return out;
+    out.outcomes.clear();
+    out.findings.push_back(make(FindingId::unreadable, blob, st, e.message, e.label()));
   };
   // Payload and sidecar as one reading: on S3 one GET carries both (no HEAD per blob).
   auto opened = storage_.open_blob(blob.path);
@@ -108,32 +119,30 @@ BlobResult BlobChecker::check(BlobRef blob, bool decode) {
   // cannot be opened is stat'ed for its finding.
   if (!blob.info.stat_known) {
     if (opened && opened->mtime_ns) {
-      blob.info.size = opened->payload->size_hint().value_or(0);
-      blob.info.mtime_ns = *opened->mtime_ns;
-      blob.info.stat_known = true;
-    } else if (auto st = storage_.stat(blob.path)) {
-      blob.info = std::move(*st);
+      st = {opened->payload->size_hint().value_or(0), *opened->mtime_ns};
+    } else if (auto info = storage_.stat(blob.path)) {
+      st = {info->size, info->mtime_ns};
     }
   }
-  out.stored = blob.info.size;
-  out.mtime_ns = blob.info.mtime_ns;
+  out.stored = st.size;
+  out.mtime_ns = st.mtime_ns;
   if (!opened) {
     if (opened.error().code != Errc::meta_invalid) return unreadable(opened.error());
     // Longer than any sidecar (spec 10.2): strict refuses it unread; the payload is not read.
     out.has_sidecar = true;
     out.encoding = "other";
-    out.findings.push_back(make(FindingId::sidecarInvalid, blob, opened.error().message, "meta_invalid"));
+    out.findings.push_back(make(FindingId::sidecarInvalid, blob, st, opened.error().message, "meta_invalid"));
     out.outcomes.assign(std::size(kAllProfiles), ProfileOutcome{});
-    return out;
+    return;
   }
-  const SidecarText* sidecar = &opened->sidecar;
+  out.sidecar = std::move(opened->sidecar);
+  const SidecarText* sidecar = &out.sidecar;
   out.has_sidecar = sidecar->has_value();
-  out.sidecar = *sidecar;
   Source& src = *opened->payload;
 
   reads_.begin(*sidecar, blob.key, max_size_, decode);
-  const std::size_t cap = decode ? (blob.info.size < kWholeBlobBytes ? blob.info.size + 1 : kDefaultChunk)
-                                 : std::min<std::uint64_t>(blob.info.size + 1, kHeadBytes);
+  const std::size_t cap = decode ? (st.size < kWholeBlobBytes ? st.size + 1 : kDefaultChunk)
+                                 : std::min<std::uint64_t>(st.size + 1, kHeadBytes);
   auto n = fill(src, std::span<std::uint8_t>(buf_.data(), std::max<std::size_t>(cap, 1)));
   if (!n) return unreadable(n.error());
   const bool whole = *n < std::max<std::size_t>(cap, 1);
@@ -156,13 +165,12 @@ BlobResult BlobChecker::check(BlobRef blob, bool decode) {
   if (out.raw && !out.content && whole) out.content = total;
   // rawTransfer looks at the first bytes only: they are in the buffer when the blob was read
   // whole or at --level metadata.
-  classify(blob, *sidecar, out, ByteView(buf_.data(), std::min<std::uint64_t>(*n, kHeadBytes)), decode);
+  classify(blob, st, *sidecar, out, ByteView(buf_.data(), std::min<std::uint64_t>(*n, kHeadBytes)), decode);
   out.proven_as = reads_.proven_as();
-  out.outcomes = reads_.take_outcomes();
-  return out;
+  reads_.swap_outcomes(out.outcomes);
 }
 
-void BlobChecker::check_raw_transfer(const BlobRef& blob, ByteView head, BlobResult& out) {
+void BlobChecker::check_raw_transfer(const BlobRef& blob, const FileStat& st, ByteView head, BlobResult& out) {
   if (!out.raw || out.stored < kRawMinBytes || head.empty()) return;
   EncodeOptions eo;
   eo.version = lz4_available() ? 2 : 1;
@@ -172,14 +180,14 @@ void BlobChecker::check_raw_transfer(const BlobRef& blob, ByteView head, BlobRes
   if (ratio > kRawCompressRatio) return;
   char pct[16];
   std::snprintf(pct, sizeof pct, "%.0f%%", ratio * 100);
-  out.findings.push_back(make(FindingId::rawTransfer, blob,
+  out.findings.push_back(make(FindingId::rawTransfer, blob, st,
                               "raw blob of " + std::to_string(out.stored) + " bytes; its first " +
                                   std::to_string(head.size()) + " bytes compress to " + pct + " with " +
                                   (eo.version == 2 ? "lz4" : "gzip")));
 }
 
-void BlobChecker::classify(const BlobRef& blob, const SidecarText& sidecar, BlobResult& out, ByteView head,
-                           bool decode) {
+void BlobChecker::classify(const BlobRef& blob, const FileStat& st, const SidecarText& sidecar, BlobResult& out,
+                           ByteView head, bool decode) {
   const ProfileReads& r = reads_;
   const bool no_sidecar = !sidecar.has_value();
   const Error* strict = r.strict_error();
@@ -188,19 +196,19 @@ void BlobChecker::classify(const BlobRef& blob, const SidecarText& sidecar, Blob
   const bool gzip_magic = r.magic() == Container::gzip;
 
   if (out.stored == 0 && !strict_right) {
-    out.findings.push_back(make(FindingId::zeroLength, blob,
+    out.findings.push_back(make(FindingId::zeroLength, blob, st,
                                 "0-byte payload" + std::string(no_sidecar ? " without sidecar" : "") +
                                     (strict ? " (strict: " + strict->label() + ")" : ""),
                                 strict ? strict->label() : ""));
   } else if (no_sidecar) {
     if (strict_right || (!strict_known && gzip_magic)) {
-      out.findings.push_back(make(FindingId::sidecarMissing, blob,
+      out.findings.push_back(make(FindingId::sidecarMissing, blob, st,
                                   strict_right ? "no sidecar; reads right as gzip (the no-sidecar fallback)"
                                                : "no sidecar; gzip payload (not decoded at --level metadata)"));
     } else if (!gzip_magic || r.proven_as()) {
       std::string what = r.magic() == Container::lz4_frame || r.magic() == Container::lz4_skippable
                              ? "an lz4 payload" : "a payload that is not gzip";
-      out.findings.push_back(make(FindingId::sidecarMissingUnreadable, blob,
+      out.findings.push_back(make(FindingId::sidecarMissingUnreadable, blob, st,
                                   "no sidecar and " + what + ": every reader fails on it" +
                                       (decode ? proof_note(r) : std::string("; --level data tells whether it is repairable")),
                                   strict ? strict->label() : ""));
@@ -212,32 +220,32 @@ void BlobChecker::classify(const BlobRef& blob, const SidecarText& sidecar, Blob
     switch (strict->code) {
       case Errc::meta_invalid:
       case Errc::version_missing:
-        out.findings.push_back(make(FindingId::sidecarInvalid, blob, msg + (decode ? proof_note(r) : ""), label));
+        out.findings.push_back(make(FindingId::sidecarInvalid, blob, st, msg + (decode ? proof_note(r) : ""), label));
         break;
       case Errc::version_unsupported:
-        out.findings.push_back(make(FindingId::versionUnknown, blob, msg, label));
+        out.findings.push_back(make(FindingId::versionUnknown, blob, st, msg, label));
         break;
       case Errc::codec_unavailable:
-        out.findings.push_back(make(FindingId::codecUnavailable, blob, msg, label));
+        out.findings.push_back(make(FindingId::codecUnavailable, blob, st, msg, label));
         break;
       case Errc::format_mismatch:
-        out.findings.push_back(make(FindingId::formatMismatch, blob, msg + (decode ? proof_note(r) : ""), label));
+        out.findings.push_back(make(FindingId::formatMismatch, blob, st, msg + (decode ? proof_note(r) : ""), label));
         break;
       case Errc::key_mismatch:
-        out.findings.push_back(make(FindingId::keyMismatch, blob, msg + proof_note(r), label));
+        out.findings.push_back(make(FindingId::keyMismatch, blob, st, msg + proof_note(r), label));
         break;
       case Errc::limit_exceeded:
-        out.findings.push_back(make(FindingId::limitExceeded, blob, msg, label));
+        out.findings.push_back(make(FindingId::limitExceeded, blob, st, msg, label));
         break;
       case Errc::corrupt:
         if (r.strict_content_matches_key())
-          out.findings.push_back(make(FindingId::badChecksumContentOk, blob,
+          out.findings.push_back(make(FindingId::badChecksumContentOk, blob, st,
                                       msg + "; the content itself hashes to the key: salvageable", label));
         else
-          out.findings.push_back(make(FindingId::corrupt, blob, msg + (decode ? proof_note(r) : ""), label));
+          out.findings.push_back(make(FindingId::corrupt, blob, st, msg + (decode ? proof_note(r) : ""), label));
         break;
       default:
-        out.findings.push_back(make(FindingId::unreadable, blob, msg, label));
+        out.findings.push_back(make(FindingId::unreadable, blob, st, msg, label));
         out.unreadable = true;
         break;
     }
@@ -264,16 +272,16 @@ void BlobChecker::classify(const BlobRef& blob, const SidecarText& sidecar, Blob
     return s;
   };
   if (!wrong.empty()) {
-    Finding f = make(FindingId::wrongBytesUnder, blob, "returns wrong bytes without an error under " + join(wrong));
+    Finding f = make(FindingId::wrongBytesUnder, blob, st, "returns wrong bytes without an error under " + join(wrong));
     f.profiles = wrong;
     out.findings.push_back(std::move(f));
   }
   if (!unhandled.empty()) {
-    Finding f = make(FindingId::unhandledUnder, blob, "raises " + unhandled_msg + " under " + join(unhandled));
+    Finding f = make(FindingId::unhandledUnder, blob, st, "raises " + unhandled_msg + " under " + join(unhandled));
     f.profiles = unhandled;
     out.findings.push_back(std::move(f));
   }
-  if (strict_right || (!decode && out.raw)) check_raw_transfer(blob, head, out);
+  if (strict_right || (!decode && out.raw)) check_raw_transfer(blob, st, head, out);
 }
 
 }  // namespace casblob::audit

@@ -32,19 +32,29 @@ struct BlobResult {
 };
 
 // Payloads up to this size are read into memory once; larger ones stream (kDefaultChunk).
+// The size and mtime a blob's findings report: the listing's, or its opening's fstat.
+struct FileStat {
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
 inline constexpr std::size_t kWholeBlobBytes = std::size_t{1} << 20;
 
 class BlobChecker {
  public:
   BlobChecker(Storage& storage, std::uint64_t max_size);
-  BlobResult check(BlobRef blob, bool decode);
+  BlobResult check(const BlobRef& blob, bool decode);
+  // The same into `out`, reusing what its last use allocated (the outcomes' messages): the
+  // audit checks every blob of a store with one checker and one result.
+  void check(const BlobRef& blob, bool decode, BlobResult& out);
 
  private:
   Result<std::size_t> fill(Source& src, std::span<std::uint8_t> into);
   Status stream_rest(Source& src, std::uint64_t& total);
   Status replay(const BlobRef& blob, std::uint64_t head_size, bool whole);
-  void classify(const BlobRef& blob, const SidecarText& sidecar, BlobResult& out, ByteView head, bool decode);
-  void check_raw_transfer(const BlobRef& blob, ByteView head, BlobResult& out);
+  void classify(const BlobRef& blob, const FileStat& st, const SidecarText& sidecar, BlobResult& out, ByteView head,
+                bool decode);
+  void check_raw_transfer(const BlobRef& blob, const FileStat& st, ByteView head, BlobResult& out);
 
   Storage& storage_;
   std::uint64_t max_size_;

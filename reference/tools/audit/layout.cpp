@@ -25,13 +25,13 @@ unsigned shard_number(std::string_view kk) noexcept {
   return v(kk[0]) * 16 + v(kk[1]);
 }
 
-EntryKind classify_entry(std::string_view name, std::string_view kk, std::string* key) {
+EntryKind classify_entry(std::string_view name, std::string_view kk, std::string_view* key) {
   constexpr std::string_view kMeta = "_meta";
   std::string_view base = name;
   const bool meta = base.size() > kMeta.size() && base.substr(base.size() - kMeta.size()) == kMeta;
   if (meta) base.remove_suffix(kMeta.size());
   if (is_valid_key(base) && base.substr(0, 2) == kk) {
-    if (key) *key = std::string(base);
+    if (key) *key = base;
     return meta ? EntryKind::sidecar : EntryKind::blob;
   }
   if (is_metaflow_temp(name) || name.find(kTempMarker) != std::string_view::npos) return EntryKind::temp;

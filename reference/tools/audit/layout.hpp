@@ -17,8 +17,8 @@ enum class EntryKind {
   temp,     // Metaflow's tempfile.mkstemp "tmpXXXXXXXX", casblob's ".<name>.casblob-tmp-XXXXXX"
   stray,    // anything else, including a key in the wrong <kk> folder
 };
-// `key` receives the key of a blob or sidecar.
-EntryKind classify_entry(std::string_view name, std::string_view kk, std::string* key);
+// `key` receives the key of a blob or sidecar: a view into `name`.
+EntryKind classify_entry(std::string_view name, std::string_view kk, std::string_view* key);
 
 // What a stray name is, for the finding's message.
 std::string describe_stray(std::string_view name, std::string_view kk);

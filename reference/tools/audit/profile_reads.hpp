@@ -63,7 +63,8 @@ class ProfileReads {
   // Results, after finish().
   std::size_t strict_index() const;                     // in kAllProfiles
   const std::vector<ProfileOutcome>& outcomes() const;  // kAllProfiles order
-  std::vector<ProfileOutcome> take_outcomes() { return std::move(outcomes_); }
+  // Hands the outcomes over in exchange for a vector whose buffers the next begin() reuses.
+  void swap_outcomes(std::vector<ProfileOutcome>& into) noexcept { into.swap(outcomes_); }
   const Error* strict_error() const;                    // null when strict read right
   std::optional<Encoding> strict_encoding() const;      // what strict's dispatch selected
   // The SHA-1 of what strict emitted before it failed equals the key (badChecksumContentOk).

@@ -32,10 +32,12 @@ Key20 key20(std::string_view hex) {
 
 std::string hex(const Key20& k) { return to_hex(ByteView(k.data(), k.size())); }
 
-std::string basename(std::string_view path) {
+std::string_view name_of(std::string_view path) {
   auto slash = path.find_last_of('/');
-  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
+
+std::string basename(std::string_view path) { return std::string(name_of(path)); }
 
 // A present blob, for reachability and space per run.
 struct KeyRecord {
@@ -235,10 +237,27 @@ Status Audit::discover() {
 void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
   const FlowState& flow = flows_[u.flow];
   const std::string dir = cas_prefix(flow.name) + "/" + u.name;
-  std::vector<ObjectInfo> entries;
+  // The entries named by a key (all of them, in a healthy store) are kept as their 20 bytes:
+  // listing, sorting and pairing payloads with sidecars allocate nothing per entry. The
+  // others become findings.
+  struct Keyed {
+    Key20 key;
+    bool sidecar = false;
+    bool operator<(const Keyed& o) const { return std::tie(key, sidecar) < std::tie(o.key, o.sidecar); }
+  };
+  std::vector<Keyed> keyed;
+  std::vector<ObjectInfo> others;
   // Types only: each blob's size and mtime come from the fstat of its opening (BlobChecker).
   Status s = storage_.list_types(dir, [&](const ObjectInfo& o) {
-    entries.push_back(o);
+    std::string_view key;
+    if (o.type == ObjectInfo::Type::file) {
+      const EntryKind kind = classify_entry(name_of(o.path), u.name, &key);
+      if (kind == EntryKind::blob || kind == EntryKind::sidecar) {
+        keyed.push_back({key20(key), kind == EntryKind::sidecar});
+        return Status{};
+      }
+    }
+    others.push_back(o);
     return Status{};
   });
   if (!s.ok()) {
@@ -247,51 +266,51 @@ void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
     out.incomplete = true;
     return;
   }
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
-  std::vector<std::string> blob_keys;
-  std::vector<std::pair<std::string, const ObjectInfo*>> blobs, sidecars;
-  for (const auto& o : entries) {
-    ++out.counts.entries;
-    const std::string name = basename(o.path);
+  out.counts.entries += keyed.size() + others.size();
+  std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  for (const auto& o : others) {
+    const std::string_view name = name_of(o.path);
     if (o.type == ObjectInfo::Type::other) {
       out.findings.push_back(file_finding(FindingId::specialFile, flow.name, o, "a symbolic link, FIFO, device or socket in a CAS folder: refused, not read"));
-      continue;
-    }
-    if (o.type == ObjectInfo::Type::directory) {
+    } else if (o.type == ObjectInfo::Type::directory) {
       out.findings.push_back(file_finding(FindingId::strayFile, flow.name, o, "a folder inside a <kk> folder"));
-      continue;
-    }
-    std::string key;
-    switch (classify_entry(name, u.name, &key)) {
-      case EntryKind::blob: blobs.emplace_back(key, &o); break;
-      case EntryKind::sidecar: sidecars.emplace_back(key, &o); break;
-      case EntryKind::temp:
-        out.findings.push_back(file_finding(FindingId::tempLeftover, flow.name, o,
-                                            name.find(kTempMarker) != std::string::npos
-                                                ? "a casblob temporary file (an interrupted put or repair)"
-                                                : "a Metaflow LocalStorage temporary file (an interrupted save_bytes)"));
-        break;
-      case EntryKind::stray:
-        out.findings.push_back(file_finding(FindingId::strayFile, flow.name, o, describe_stray(name, u.name)));
-        break;
+    } else if (classify_entry(name, u.name, nullptr) == EntryKind::temp) {
+      out.findings.push_back(file_finding(FindingId::tempLeftover, flow.name, o,
+                                          name.find(kTempMarker) != std::string_view::npos
+                                              ? "a casblob temporary file (an interrupted put or repair)"
+                                              : "a Metaflow LocalStorage temporary file (an interrupted save_bytes)"));
+    } else {
+      out.findings.push_back(file_finding(FindingId::strayFile, flow.name, o, describe_stray(name, u.name)));
     }
   }
-  for (const auto& [key, o] : sidecars) {
-    const bool has_blob = std::binary_search(blobs.begin(), blobs.end(), std::pair<std::string, const ObjectInfo*>{key, nullptr},
-                                             [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (!has_blob) {
-      Finding f = file_finding(FindingId::orphanSidecar, flow.name, *o, "a sidecar without its payload");
-      f.key = key;
+  // A payload sorts just before its sidecar.
+  std::sort(keyed.begin(), keyed.end());
+  auto has_payload = [&](std::size_t i) { return i > 0 && !keyed[i - 1].sidecar && keyed[i - 1].key == keyed[i].key; };
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    if (keyed[i].sidecar && !has_payload(i)) {
+      ObjectInfo o{dir + "/" + hex(keyed[i].key) + "_meta"};
+      o.stat_known = false;
+      Finding f = file_finding(FindingId::orphanSidecar, flow.name, o, "a sidecar without its payload");
+      f.key = hex(keyed[i].key);
       out.findings.push_back(std::move(f));
     }
   }
-  for (const auto& [key, o] : blobs) {
+  // One reference and one result for the unit: their strings keep their buffers from blob to blob.
+  BlobRef ref;
+  ref.flow = flow.name;
+  ref.info.stat_known = false;
+  BlobResult res;
+  for (const auto& entry : keyed) {
+    if (entry.sidecar) continue;
     if (stopped()) {
       out.incomplete = true;
       return;
     }
-    const bool decode = opts_.level == Level::data && opts_.sample.contains(key);
-    BlobResult res = checker.check(BlobRef{flow.name, key, o->path, *o}, decode);
+    ref.key.resize(2 * entry.key.size());
+    to_hex(ByteView(entry.key.data(), entry.key.size()), ref.key.data());
+    ref.path.assign(dir).append("/").append(ref.key);
+    const bool decode = opts_.level == Level::data && opts_.sample.contains(ref.key);
+    checker.check(ref, decode, res);
     ++out.counts.blobs;
     out.counts.sidecars += res.has_sidecar;
     out.counts.decoded += res.decoded && !res.unreadable;
@@ -303,9 +322,8 @@ void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
     out.flow_space.add(one);
     out.by_encoding[res.unreadable ? "unreadable" : res.encoding].add(one);
     if (!res.outcomes.empty() && !res.unreadable) count_blob(out.readers, res.outcomes);
-    for (auto& f : res.findings) out.findings.push_back(std::move(f));
     KeyRecord rec;
-    rec.key = key20(key);
+    rec.key = entry.key;
     rec.stored = res.stored;
     rec.content = res.content.value_or(0);
     rec.content_known = res.content.has_value();
@@ -316,6 +334,7 @@ void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
                 std::none_of(res.findings.begin(), res.findings.end(), [](const Finding& f) { return info(f.id).severity != Severity::info; });
     rec.mtime_ns = res.mtime_ns;
     out.keys.push_back(rec);
+    for (auto& f : res.findings) out.findings.push_back(std::move(f));
     objects_.fetch_add(1, std::memory_order_relaxed);
     bytes_.fetch_add(res.stored, std::memory_order_relaxed);
   }

@@ -51,9 +51,9 @@ Result<std::vector<audit::BlobRef>> list_blobs(Storage& storage, const Unit& uni
   const std::string dir = unit.dir();
   Status s = storage.list(dir, [&](const ObjectInfo& o) {
     const std::string name = o.path.substr(o.path.find_last_of('/') + 1);
-    std::string key;
+    std::string_view key;
     if (o.type == ObjectInfo::Type::file && audit::classify_entry(name, unit.kk, &key) == audit::EntryKind::blob)
-      blobs.push_back({unit.flow, key, dir + "/" + name, o});
+      blobs.push_back({unit.flow, std::string(key), dir + "/" + name, o});
     return Status{};
   });
   if (!s.ok()) return s.error();
