@@ -58,12 +58,14 @@ ObjectInfo::Type type_of(mode_t m) {
   return ObjectInfo::Type::other;  // FIFOs, devices, sockets, symbolic links
 }
 
+std::int64_t mtime_ns_of(const struct stat& st) { return std::int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec; }
+
 ObjectInfo info_of(std::string path, const struct stat& st) {
   ObjectInfo info;
   info.path = std::move(path);
   info.type = type_of(st.st_mode);
   info.size = static_cast<std::uint64_t>(st.st_size);
-  info.mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  info.mtime_ns = mtime_ns_of(st);
   return info;
 }
 
@@ -245,25 +247,31 @@ Status LocalStorage::list_entries(std::string_view dir, bool stat_each, const st
     return detail::os_error("cannot list", root_ + "/" + std::string(dir), errno, Errc::io_error);
   }
   Status result;
+  // One ObjectInfo for the listing: its path keeps its buffer from entry to entry (a <kk>
+  // folder of a big store has thousands).
+  ObjectInfo info;
   errno = 0;
   while (struct dirent* e = ::readdir(dp)) {
     if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-    std::string path = dir.empty() ? std::string(e->d_name) : std::string(dir) + "/" + e->d_name;
-    ObjectInfo info;
+    info.path.assign(dir);
+    if (!dir.empty()) info.path += '/';
+    info.path += e->d_name;
     // d_type is the entry's own type (a link is DT_LNK, as lstat tells); a filesystem that
     // does not fill it in (DT_UNKNOWN) gets the stat.
-    if (!stat_each && (e->d_type == DT_REG || e->d_type == DT_DIR)) {
-      info.path = std::move(path);
-      info.type = e->d_type == DT_REG ? ObjectInfo::Type::file : ObjectInfo::Type::directory;
-      info.stat_known = false;
-    } else if (!stat_each && e->d_type != DT_UNKNOWN) {
-      info.path = std::move(path);
-      info.type = ObjectInfo::Type::other;  // links, FIFOs, devices, sockets
+    if (!stat_each && e->d_type != DT_UNKNOWN) {
+      info.type = e->d_type == DT_REG   ? ObjectInfo::Type::file
+                  : e->d_type == DT_DIR ? ObjectInfo::Type::directory
+                                        : ObjectInfo::Type::other;  // links, FIFOs, devices, sockets
+      info.size = 0;
+      info.mtime_ns = 0;
       info.stat_known = false;
     } else {
       struct stat st {};
       if (::fstatat(::dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
-      info = info_of(std::move(path), st);
+      info.type = type_of(st.st_mode);
+      info.size = static_cast<std::uint64_t>(st.st_size);
+      info.mtime_ns = mtime_ns_of(st);
+      info.stat_known = true;
     }
     result = each(info);
     if (!result.ok()) break;

@@ -56,9 +56,20 @@ std::string written() {
          R"(", "a0": ")" + kB + R"(", "name": ")" + kA + R"("}, "info": {"_task_ok": {"size": 4, "type": "<class 'bool'>", "encoding": "gzip+pickle-v4"}, "a0": {"size": 1e3, "shape": [3, 4], "nan": NaN, "neg": -Infinity, "text": "caf\u00e9 \ud83d\ude00 \" \\ \/ \b\f\n\r\t"}}})";
 }
 
+// `n` artifacts "a0".."a<n-1>" (values alternating kA and kB), then the names listed in
+// `again` once more with the other key: past the parser's linear map (32 names) a name's
+// last value must still win and keep its first place.
+std::string many(int n, const std::vector<int>& again) {
+  std::string s = "{\"objects\": {";
+  for (int i = 0; i < n; ++i) s += (i ? ", " : "") + ("\"a" + std::to_string(i) + "\": \"") + (i % 2 ? kB : kA) + "\"";
+  for (int i : again) s += ", \"a" + std::to_string(i) + "\": \"" + (i % 2 ? kA : kB) + "\"";
+  return s + "}}";
+}
+
 std::vector<std::string> hand_made() {
   const std::string k = "\"" + kA + "\"";
   return {
+      many(32, {0, 31}), many(33, {0, 32}), many(34, {1, 33, 1}), many(80, {3, 40, 79}),
       written(),
       "\xEF\xBB\xBF" + written(),                                  // utf-8-sig strips one BOM
       "\xEF\xBB\xBF\xEF\xBB\xBF" + written(),                      // not two

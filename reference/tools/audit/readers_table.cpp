@@ -1,16 +1,18 @@
 #include "audit/readers_table.hpp"
 
-#include <functional>
+#include <algorithm>
+#include <limits>
 
 namespace casblob::audit {
 namespace {
 
-// A reader generation no profile models directly, derived from the profiles' outcomes.
+// A reader generation no profile models directly, derived from the profiles' outcomes: one
+// of them, or a constant (counted for every blob: no copy, no allocation).
 struct DerivedRow {
   const char* id;
   const char* reader;
   Profile after;  // listed after this profile's row
-  std::function<ProfileOutcome(const std::vector<ProfileOutcome>&)> derive;
+  const ProfileOutcome& (*derive)(const std::vector<ProfileOutcome>&);
 };
 
 std::size_t index_of(Profile p) {
@@ -24,11 +26,9 @@ const std::vector<DerivedRow>& derived_rows() {
       // PR #3090 puts `import lz4.frame` at the top of content_addressed_store.py: without lz4,
       // importing Metaflow's datastore fails before any blob is read, v1 and raw included.
       {"v2-as-written-nolz4", "Metaflow + PR #3090 as written, without lz4", Profile::v2,
-       [](const std::vector<ProfileOutcome>&) {
-         ProfileOutcome o;
-         o.outcome = Outcome::unhandled;
-         o.error = "unhandled/ModuleNotFoundError";
-         o.message = "No module named 'lz4' (import of metaflow.datastore.content_addressed_store)";
+       [](const std::vector<ProfileOutcome>&) -> const ProfileOutcome& {
+         static const ProfileOutcome o{Outcome::unhandled, "unhandled/ModuleNotFoundError",
+                                       "No module named 'lz4' (import of metaflow.datastore.content_addressed_store)"};
          return o;
        }},
   };
@@ -73,15 +73,39 @@ std::vector<ReaderRow> make_reader_rows() {
   return rows;
 }
 
-void count_blob(std::vector<ReaderRow>& rows, const std::vector<ProfileOutcome>& outcomes) {
-  for (auto& row : rows) {
+namespace {
+
+// What each row of make_reader_rows() counts: a profile's outcome (its index) or a derived
+// row's (-1 - its index). Looked up once, not per blob.
+std::vector<int> row_plan(const std::vector<ReaderRow>& rows) {
+  std::vector<int> plan;
+  for (const auto& row : rows) {
+    int what = std::numeric_limits<int>::min();  // counts nothing
     if (row.derived) {
-      for (const auto& d : derived_rows())
-        if (row.id == d.id) add_outcome(row, d.derive(outcomes));
-      continue;
+      for (std::size_t d = 0; d < derived_rows().size(); ++d)
+        if (row.id == derived_rows()[d].id) what = -1 - static_cast<int>(d);
+    } else if (auto p = profile_from_name(row.id)) {
+      what = static_cast<int>(index_of(*p));
     }
-    auto p = profile_from_name(row.id);
-    if (p) add_outcome(row, outcomes[index_of(*p)]);
+    plan.push_back(what);
+  }
+  return plan;
+}
+
+}  // namespace
+
+void count_blob(std::vector<ReaderRow>& rows, const std::vector<ProfileOutcome>& outcomes) {
+  static const std::vector<ReaderRow> standard_rows = make_reader_rows();
+  static const std::vector<int> standard = row_plan(standard_rows);
+  const bool is_standard = std::equal(rows.begin(), rows.end(), standard_rows.begin(), standard_rows.end(),
+                                      [](const ReaderRow& a, const ReaderRow& b) { return a.id == b.id; });
+  const std::vector<int> other = is_standard ? std::vector<int>{} : row_plan(rows);
+  const std::vector<int>& plan = is_standard ? standard : other;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const int what = plan[i];
+    if (what == std::numeric_limits<int>::min()) continue;
+    add_outcome(rows[i], what >= 0 ? outcomes[static_cast<std::size_t>(what)]
+                                   : derived_rows()[static_cast<std::size_t>(-1 - what)].derive(outcomes));
   }
 }
 

@@ -1,5 +1,6 @@
 #include "audit/task_index.hpp"
 
+#include <optional>
 #include <unordered_map>
 
 #include "casblob/key.hpp"
@@ -83,15 +84,38 @@ int hex_value(char c) {
 // its first place, as a Python dict does), with its key or what is wrong with its value.
 struct ObjectsMap {
   struct Entry {
+    std::string name;
     std::string key;      // "" when `problem` says what the value is instead
     std::string problem;  // "" when a key
   };
-  std::vector<Entry> entries;                        // in the order names first appear
-  std::unordered_map<std::string, std::size_t> where;  // name -> its entry
+  // A task has a few dozen artifacts: up to kLinear names are found by a scan of `entries`,
+  // the hash map is built past that (a node per name cost more than the scan).
+  static constexpr std::size_t kLinear = 32;
+  std::vector<Entry> entries;                          // in the order names first appear
+  std::unordered_map<std::string, std::size_t> where;  // name -> its entry, past kLinear names
   void set(const std::string& name, std::string key, std::string problem) {
-    auto [it, fresh] = where.try_emplace(name, entries.size());
-    if (fresh) entries.push_back({std::move(key), std::move(problem)});
-    else entries[it->second] = {std::move(key), std::move(problem)};
+    if (auto at = find(name)) {
+      entries[*at].key = std::move(key);
+      entries[*at].problem = std::move(problem);
+      return;
+    }
+    entries.push_back({name, std::move(key), std::move(problem)});
+    if (entries.size() > kLinear) {
+      if (where.empty())
+        for (std::size_t i = 0; i + 1 < entries.size(); ++i) where.emplace(entries[i].name, i);
+      where.emplace(name, entries.size() - 1);
+    }
+  }
+
+ private:
+  std::optional<std::size_t> find(const std::string& name) const {
+    if (entries.size() > kLinear) {
+      auto it = where.find(name);
+      return it == where.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      if (entries[i].name == name) return i;
+    return std::nullopt;
   }
 };
 
@@ -328,7 +352,7 @@ class Parser {
       if (!value(depth, false, &kind, &key)) return false;
       if (kind != std::string_view("a string")) objects_.set(name, "", "artifact \"" + name + "\" is " + kind + ", not a key");
       else if (!is_valid_key(key)) objects_.set(name, "", "artifact \"" + name + "\" does not name a key");
-      else objects_.set(name, key, "");
+      else objects_.set(name, std::move(key), "");
       return true;
     });
   }
