@@ -1,20 +1,20 @@
 # Sourced by fuzz/run-ci and fuzz/campaign.
-FUZZ_HARNESSES=(decode_blob_fuzzer gzip_reader_fuzzer lz4_reader_fuzzer meta_parser_fuzzer roundtrip_fuzzer differential_fuzzer)
 FUZZ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FUZZ_BUILD="$FUZZ_ROOT/build-fuzz"
 # UBSan findings must stop the run (the preset's -fsanitize=undefined recovers by default).
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 export ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}"
 
+# fuzz/harnesses: the harnesses, and the dictionaries each runs with.
+FUZZ_HARNESSES=()
+while read -r h _; do FUZZ_HARNESSES+=("$h"); done < <(grep -E '^[a-z]' "$FUZZ_ROOT/fuzz/harnesses")
+
+# The dictionary file of harness $1 (built by fuzz_build), or nothing.
 fuzz_dict() {
-  case "$1" in
-    gzip_reader_fuzzer) echo "$FUZZ_ROOT/fuzz/dict/gzip.dict" ;;
-    lz4_reader_fuzzer) echo "$FUZZ_ROOT/fuzz/dict/lz4.dict" ;;
-    meta_parser_fuzzer) echo "$FUZZ_ROOT/fuzz/dict/json.dict" ;;
-    differential_fuzzer) echo "$FUZZ_ROOT/fuzz/dict/gzip.dict" ;;
-    decode_blob_fuzzer) echo "$FUZZ_BUILD/fuzz/all.dict" ;;
-    roundtrip_fuzzer) echo "" ;;
-  esac
+  local dicts
+  dicts=$(awk -v h="$1" '$1 == h { $1 = ""; print }' "$FUZZ_ROOT/fuzz/harnesses" | xargs)
+  [ -n "$dicts" ] && [ "$dicts" != - ] && echo "$FUZZ_BUILD/fuzz/$1.dict"
+  return 0
 }
 
 # Configures and builds the `fuzz` preset (clang-14 + libFuzzer + ASan + UBSan), harnesses only.
@@ -27,5 +27,15 @@ fuzz_build() {
     }
   fi
   cmake --build "$FUZZ_BUILD" -j2 --target "${FUZZ_HARNESSES[@]}" >/dev/null || return 1
-  cat fuzz/dict/gzip.dict fuzz/dict/lz4.dict fuzz/dict/json.dict >"$FUZZ_BUILD/fuzz/all.dict"
+  fuzz_write_dicts "$FUZZ_BUILD/fuzz"
+}
+
+# Writes <dir>/<harness>.dict for every harness that has dictionaries (fuzz/harnesses).
+fuzz_write_dicts() {
+  local h dicts d
+  while read -r h dicts; do
+    [ "$dicts" = - ] && continue
+    : >"$1/$h.dict"
+    for d in $dicts; do cat "$FUZZ_ROOT/fuzz/dict/$d.dict" >>"$1/$h.dict"; done
+  done < <(grep -E '^[a-z]' "$FUZZ_ROOT/fuzz/harnesses")
 }

@@ -1,15 +1,7 @@
 // decode_blob (spec 6), the whole read pipeline: sidecar dispatch per profile, magic check,
-// streaming decode, output limit, key check.
+// streaming decode, output limit, key check. The input: fuzz/blob_input.hpp (profile legacy,
+// v2, v2-nolz4 or strict; pre-cas reads the same inputs in pre_cas_fuzzer).
 //
-// Input layout (trailer read from the end, FuzzedDataProvider style):
-//   [key bytes (20, mode 2 only)][sidecar (len bytes)][payload ...]
-//   ... [mutations (mode 3)][encode options (mode 3)][sidecar len u16][chunk seed u32][flags u8]
-// flags: bits 0-1 profile (legacy, v2, v2-nolz4, strict; pre-cas is read on every input as
-//        well, below); bit 2 sidecar present;
-//        bits 3-4 key mode: 0 none, 1 SHA-1 of the payload, 2 20 input bytes as hex (random),
-//                           3 self-encoded: the payload is CONTENT that the harness encodes
-//                             (v1/v2/raw, input-chosen options), then mutates; key = true key;
-//        bits 5-7 strict output limit: 0 default (4 GiB), else one of 0, 1, 16, 255, 4 Ki, 64 Ki, 1 Mi.
 // Asserts: no crash/UB; same result from memory (the one-shot call: fresh contexts), through a
 // short-read Source (pull), pushed in input-chosen chunks into a BlobDecoder reused from input
 // to input, and through the reuse overload in its content form (kept decoder and output,
@@ -19,20 +11,12 @@
 // never ok with SHA-1 != key, never `unhandled`; non-strict profiles never report strict-only
 // errors; strict-accepted gzip/raw blobs read the same under legacy and v2, and strict-accepted
 // lz4 blobs of one data frame and no skippable frame under v2 (where v2 dispatches lz4); an unmutated
-// self-encoded blob decodes (strict, and v2 for v1/v2) to its content; pre-cas gives the same
-// result in memory and streamed (the same Python exception class too), fails only with
-// `unhandled` (or io_error), and returns what legacy returns for the payload without sidecar.
-#include "fuzz_common.hpp"
+// self-encoded blob decodes (strict, and v2 for v1/v2) to its content.
+#include "blob_input.hpp"
 
 using namespace casblob;
 
 namespace {
-
-constexpr std::uint64_t kLimits[8] = {kDefaultMaxSize, 0, 1, 16, 255, 4096, 65536, 1u << 20};
-// Fixed here, not kAllProfiles' order: a corpus input keeps its profile when profiles are added.
-constexpr Profile kFlagProfiles[4] = {Profile::legacy, Profile::v2, Profile::v2_nolz4, Profile::strict};
-
-std::string exception_class(const Error& e) { return e.message.substr(0, e.message.find(':')); }
 
 // What a long-lived reader keeps (BlobDecoder reuse overloads): the second and later reads of
 // an input go through these, so that an input costs one set of fresh contexts (r1, the
@@ -51,124 +35,17 @@ Kept& kept() {
   return k;
 }
 
-// Profile pre-cas gunzips every payload and lets Python's exceptions escape (spec 7).
-void check_pre_cas(const Bytes& payload, const SidecarText& sidecar, std::uint32_t seed) {
-  Kept& k = kept();
-  ReadOptions ro;
-  ro.profile = Profile::pre_cas;
-  ro.chunk = 1 + (seed >> 20) % 4096;
-  auto mem = k.read(ByteView(payload), sidecar, ro);
-  fuzz::ChunkedSource src(ByteView(payload), seed);
-  k.sink.bytes().clear();
-  auto streamed = decode_blob(k.decoder, src, sidecar, ro, k.sink);
-  FUZZ_ASSERT_MSG(fuzz::same_error(mem.status(), streamed.status()),
-                  "pre-cas: memory " + fuzz::label(mem.status()) + " vs streaming " + fuzz::label(streamed.status()));
-  if (mem.ok()) FUZZ_ASSERT(k.out == k.sink.bytes());
-  // From here on the pre-cas bytes are the streamed ones (equal to the in-memory ones, above),
-  // so that legacy may read into k.out.
-  const Bytes& mem_bytes = k.sink.bytes();
-  ReadOptions lo;
-  lo.profile = Profile::legacy;
-  auto legacy = k.read(ByteView(payload), std::nullopt, lo);
-  if (!mem.ok()) {
-    const Error& e = mem.error();
-    fuzz::check_error_shape(e);
-    FUZZ_ASSERT_MSG(e.code == Errc::unhandled || e.code == Errc::io_error, "pre-cas: " + e.label());
-    FUZZ_ASSERT_MSG(exception_class(e) == exception_class(streamed.error()),
-                    "pre-cas: memory " + e.message + " vs streaming " + streamed.error().message);
-    FUZZ_ASSERT_MSG(!legacy.ok(), "pre-cas fails where legacy without sidecar reads: " + e.message);
-    return;
-  }
-  FUZZ_ASSERT_MSG(legacy.ok() && k.out == mem_bytes, "pre-cas reads, legacy without sidecar " +
-                                                         fuzz::label(legacy.status()));
-}
-
-struct SelfEncoded {
-  bool ok = false;
-  Bytes content;
-  EncodeOptions opts;
-  EncodeInfo info;
-  unsigned mutations = 0;
-};
-
-EncodeOptions encode_options(FuzzedDataProvider& fdp) {
-  EncodeOptions o;
-  const auto b = fdp.ConsumeIntegral<std::uint8_t>();
-  o.version = (b & 1) ? 2 : 1;
-  o.raw = (b & 0x0e) == 0x0e;  // 1 in 8
-  o.gzip.level = fdp.ConsumeIntegralInRange<int>(0, 9);
-  o.gzip.mtime = fdp.ConsumeIntegral<std::uint32_t>();
-  if (b & 0x10) o.gzip.file_name = "blob";
-  o.lz4.level = fdp.ConsumeIntegralInRange<int>(0, 12);
-  o.lz4.block_size = static_cast<Lz4BlockSize>(4 + ((b >> 5) & 3));
-  o.lz4.independent_blocks = b & 0x80;
-  o.lz4.content_checksum = b & 0x02;
-  o.lz4.block_checksum = b & 0x04;
-  return o;
-}
-
-// Overwrite / truncate / append / insert, positions from the input.
-void mutate(Bytes& blob, FuzzedDataProvider& fdp, unsigned count) {
-  for (unsigned i = 0; i < count; ++i) {
-    const auto op = fdp.ConsumeIntegral<std::uint8_t>();
-    const auto where = fdp.ConsumeIntegral<std::uint16_t>();
-    const auto value = fdp.ConsumeIntegral<std::uint8_t>();
-    const std::size_t pos = blob.empty() ? 0 : where % (blob.size() + 1);
-    switch (op & 3) {
-      case 0:
-        if (!blob.empty()) blob[pos % blob.size()] ^= value ? value : 1;
-        break;
-      case 1: blob.resize(pos); break;
-      case 2: blob.push_back(value); break;
-      case 3: blob.insert(blob.begin() + static_cast<std::ptrdiff_t>(pos), value); break;
-    }
-  }
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  FuzzedDataProvider fdp(data, size);
-  const auto flags = fdp.ConsumeIntegral<std::uint8_t>();
-  const Profile profile = kFlagProfiles[flags & 3];
-  const bool has_sidecar = flags & 4;
-  const int key_mode = (flags >> 3) & 3;
-  const bool strict = profile == Profile::strict;
-  const auto seed = fdp.ConsumeIntegral<std::uint32_t>();
-  const auto sidecar_len = fdp.ConsumeIntegral<std::uint16_t>();
-
-  ReadOptions ro;
-  ro.profile = profile;
-  ro.max_size = kLimits[flags >> 5];
-  ro.chunk = std::size_t{1} << 16;  // the 1 MiB default costs an mmap per call under ASan
-
-  SidecarText sidecar;
-  Bytes payload;
-  SelfEncoded self;
-  if (key_mode == 3) {
-    self.opts = encode_options(fdp);
-    self.mutations = fdp.ConsumeIntegralInRange<unsigned>(0, 3);
-    Bytes muts = fdp.ConsumeBytes<std::uint8_t>(4 * self.mutations);  // op, pos(2), value
-    self.content = fdp.ConsumeRemainingBytes<std::uint8_t>();
-    // A kept encoder (its contexts reset, the lz4 HC state not zeroed again per input): the
-    // roundtrip harness compares it with encode_blob.
-    static BlobEncoder encoder;
-    auto enc = encoder.encode(ByteView(self.content), self.opts, payload);
-    FUZZ_ASSERT_MSG(enc.ok(), "encode failed: " + enc.error().label());
-    self.info = std::move(enc.value());
-    self.ok = true;
-    FuzzedDataProvider mfdp(muts.data(), muts.size());
-    mutate(payload, mfdp, self.mutations);
-    if (has_sidecar) sidecar = self.info.meta;
-    ro.key = self.info.key;
-  } else {
-    std::string key;
-    if (key_mode == 2) key = to_hex(ByteView(fdp.ConsumeBytes<std::uint8_t>(20)));
-    if (has_sidecar) sidecar = fdp.ConsumeBytesAsString(sidecar_len);
-    payload = fdp.ConsumeRemainingBytes<std::uint8_t>();
-    if (key_mode == 1) key = sha1_hex(ByteView(payload)).value();
-    if (key_mode == 1 || (key_mode == 2 && key.size() == 40)) ro.key = key;
-  }
+  const fuzz::BlobInput in = fuzz::parse_blob_input(data, size);
+  const Profile profile = in.profile;
+  const bool has_sidecar = in.has_sidecar, strict = in.strict;
+  const std::uint32_t seed = in.seed;
+  const ReadOptions& ro = in.ro;
+  const SidecarText& sidecar = in.sidecar;
+  const Bytes& payload = in.payload;
+  const fuzz::SelfEncoded& self = in.self;
 
   auto r1 = decode_blob(ByteView(payload), sidecar, ro);
   // The same through the streaming API: short reads, small read buffer.
@@ -271,8 +148,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
   }
-
-  check_pre_cas(payload, sidecar, seed);
 
   // An unmutated blob the harness wrote itself must read back.
   if (self.ok && self.mutations == 0 && ro.max_size >= self.content.size()) {

@@ -30,7 +30,8 @@ for l in z lz4 crypto isal deflate; do
   if [ -n "$a" ]; then LIBS="$LIBS $a"; else LIBS="$LIBS -l$l"; fi
 done
 
-HARNESSES="decode_blob_fuzzer gzip_reader_fuzzer lz4_reader_fuzzer meta_parser_fuzzer roundtrip_fuzzer differential_fuzzer"
+# fuzz/harnesses: the harnesses and their dictionaries (the one list).
+HARNESSES=$(awk '/^[a-z]/ { print $1 }' "$REPO/fuzz/harnesses" | xargs)
 for h in $HARNESSES; do echo "$h"; done |
   xargs -P "$JOBS" -I{} sh -c "$CXX $FLAGS \"$REPO/fuzz/{}.cpp\" -o \"$OUT/{}\" $LIB_FUZZING_ENGINE \"$LIBCASBLOB\" $LIBS -ldl -lpthread"
 
@@ -47,10 +48,9 @@ with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
             if os.path.isfile(p) and not name.startswith(".") and not name.startswith("README"):
                 z.write(p, f"{sub}-{name}")
 PY
-  case "$h" in
-    gzip_reader_fuzzer|differential_fuzzer) cp "$REPO/fuzz/dict/gzip.dict" "$OUT/$h.dict" ;;
-    lz4_reader_fuzzer) cp "$REPO/fuzz/dict/lz4.dict" "$OUT/$h.dict" ;;
-    meta_parser_fuzzer) cp "$REPO/fuzz/dict/json.dict" "$OUT/$h.dict" ;;
-    decode_blob_fuzzer) cat "$REPO"/fuzz/dict/{gzip,lz4,json}.dict >"$OUT/$h.dict" ;;
-  esac
+  dicts=$(awk -v h="$h" '$1 == h { $1 = ""; print }' "$REPO/fuzz/harnesses" | xargs)
+  if [ -n "$dicts" ] && [ "$dicts" != - ]; then
+    : >"$OUT/$h.dict"
+    for d in $dicts; do cat "$REPO/fuzz/dict/$d.dict" >>"$OUT/$h.dict"; done
+  fi
 done
