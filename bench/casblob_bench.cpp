@@ -12,7 +12,7 @@
 //                         reused; a raw blob's stored bytes are the input itself (not copied)
 //         casblob_stream  encode_blob(Source&, size, opts, Sink&)  (payloads <= 4 KiB: per-blob cost)
 //         ceiling_whole   SHA-1 then raw deflate + ISA-L CRC / LZ4F_compressFrame / memcpy, into a
-//                         warm buffer, contexts reset, EVP_MD fetched once
+//                         warm buffer, contexts reset, SHA-1 by SHA1_Init on a kept context
 //         ceiling_pieces  the same 64 KiB at a time, each piece hashed while warm
 //         sha1            SHA-1 alone (the physical limit of raw and lz4 saves)
 //         parallel        ParallelEncoder::encode(ByteView, opts)   (large payloads only)
@@ -30,11 +30,13 @@
 // encode_blob with zlib 3 / ISA-L 1 / libdeflate 3 and the strict decode of their output.
 // A sample is k back-to-back calls (k calibrated so a sample lasts >= --sample-ms); the result
 // is the median over --reps samples.
+#define OPENSSL_SUPPRESS_DEPRECATED  // SHA1_Init & co. (BareSha1)
 #include <lz4.h>
 #include <malloc.h>
 #include <lz4frame.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <time.h>
 #include <zlib.h>
 #include <isa-l/crc.h>
@@ -78,7 +80,7 @@ Bytes slurp(const std::string& path) {
 //
 // The fastest correct use of each library (issue 19: "a ceiling that is the limit"): contexts
 // made once and reset (deflateReset, inflateReset, LZ4F_resetDecompressionContext), the SHA-1
-// algorithm fetched once (EVP_MD_fetch) with one reused digest context, output buffers
+// context kept and re-initialised (SHA1_Init: the low-level calls, as casblob), output buffers
 // allocated once and warm, gzip's CRC-32 by ISA-L. Each operation exists in two forms, timed
 // alike; the ceiling is the faster one:
 //   whole   one library call over the whole payload, then SHA-1 over it;
@@ -89,21 +91,13 @@ Bytes slurp(const std::string& path) {
 
 constexpr std::size_t kPiece = 64 * 1024;
 
+// SHA-1 by OpenSSL's low-level calls on one kept context, as casblob's Sha1 (key.cpp says why:
+// EVP_DigestInit_ex2 costs an allocation and more per message in OpenSSL 3.0).
 class BareSha1 {
  public:
-  BareSha1() : md_(EVP_MD_fetch(nullptr, "SHA1", nullptr)), ctx_(EVP_MD_CTX_new()) {
-    if (!md_ || !ctx_) die("OpenSSL SHA-1");
-  }
-  ~BareSha1() {
-    EVP_MD_CTX_free(ctx_);
-    EVP_MD_free(md_);
-  }
-  void begin() { EVP_DigestInit_ex2(ctx_, md_, nullptr); }
-  void update(const std::uint8_t* p, std::size_t n) { EVP_DigestUpdate(ctx_, p, n); }
-  void end(std::uint8_t out[20]) {
-    unsigned len = 0;
-    EVP_DigestFinal_ex(ctx_, out, &len);
-  }
+  void begin() { SHA1_Init(&ctx_); }
+  void update(const std::uint8_t* p, std::size_t n) { SHA1_Update(&ctx_, p, n); }
+  void end(std::uint8_t out[20]) { SHA1_Final(out, &ctx_); }
   void digest(const std::uint8_t* p, std::size_t n, std::uint8_t out[20]) {
     begin();
     update(p, n);
@@ -111,8 +105,7 @@ class BareSha1 {
   }
 
  private:
-  EVP_MD* md_;
-  EVP_MD_CTX* ctx_;
+  SHA_CTX ctx_{};
 };
 
 enum class Enc { v1, v2, v2cc, raw };

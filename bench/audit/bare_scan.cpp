@@ -6,10 +6,11 @@
 //
 //   audit_bare_scan ROOT [--jobs N] [--flow F]... [--no-decode]
 // prints one JSON object: blobs, stored and content bytes, wrong (key mismatches), seconds.
+#define OPENSSL_SUPPRESS_DEPRECATED  // SHA1_Init & co.
 #include <dirent.h>
 #include <fcntl.h>
 #include <lz4frame.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -30,7 +31,7 @@ struct Totals {
 
 class Worker {
  public:
-  Worker() : md_(EVP_MD_fetch(nullptr, "SHA1", nullptr)), sha_(EVP_MD_CTX_new()), in_(1 << 20), out_(256 << 10) {
+  Worker() : in_(1 << 20), out_(256 << 10) {
     std::memset(&z_, 0, sizeof z_);
     inflateInit2(&z_, 15 + 16);
     LZ4F_createDecompressionContext(&lz4_, LZ4F_VERSION);
@@ -38,8 +39,6 @@ class Worker {
   ~Worker() {
     inflateEnd(&z_);
     LZ4F_freeDecompressionContext(lz4_);
-    EVP_MD_CTX_free(sha_);
-    EVP_MD_free(md_);
   }
 
   void scan_dir(int dir_fd, bool decode, Totals& t) {
@@ -80,7 +79,7 @@ class Worker {
     if (in_.size() < static_cast<std::size_t>(st.st_size) && st.st_size <= (64 << 20)) in_.resize(static_cast<std::size_t>(st.st_size));
     std::size_t len = 0;
     unsigned long long content = 0;
-    EVP_DigestInit_ex(sha_, md_, nullptr);
+    SHA1_Init(&sha_);
     bool streaming = static_cast<std::size_t>(st.st_size) > in_.size();
     // Small payloads: one read; large ones (> 64 MiB) stream in 1 MiB chunks.
     for (;;) {
@@ -99,7 +98,7 @@ class Worker {
     if (!decode) return;
     if (!streaming) content += feed(raw, version, in_.data(), len, true);
     unsigned char md[20];
-    EVP_DigestFinal_ex(sha_, md, nullptr);
+    SHA1_Final(md, &sha_);
     char hex[41];
     for (int i = 0; i < 20; ++i) std::snprintf(hex + 2 * i, 3, "%02x", md[i]);
     if (std::memcmp(hex, key, 40) != 0) ++t.wrong;
@@ -110,14 +109,14 @@ class Worker {
   unsigned long long feed(bool raw, int version, const std::uint8_t* p, std::size_t n, bool whole) {
     unsigned long long produced = 0;
     if (raw) {
-      EVP_DigestUpdate(sha_, p, n);
+      SHA1_Update(&sha_, p, n);
       return n;
     }
     if (version == 2) {
       while (n > 0) {
         std::size_t src = n, dst = out_.size();
         std::size_t r = LZ4F_decompress(lz4_, out_.data(), &dst, p, &src, nullptr);
-        EVP_DigestUpdate(sha_, out_.data(), dst);
+        SHA1_Update(&sha_, out_.data(), dst);
         produced += dst;
         p += src, n -= src;
         if (LZ4F_isError(r)) {
@@ -135,7 +134,7 @@ class Worker {
       z_.avail_out = static_cast<uInt>(out_.size());
       int r = inflate(&z_, Z_NO_FLUSH);
       const std::size_t got = out_.size() - z_.avail_out;
-      EVP_DigestUpdate(sha_, out_.data(), got);
+      SHA1_Update(&sha_, out_.data(), got);
       produced += got;
       if (r == Z_STREAM_END) {
         inflateReset(&z_);  // gzip members concatenate
@@ -151,8 +150,7 @@ class Worker {
     return produced;
   }
 
-  EVP_MD* md_;
-  EVP_MD_CTX* sha_;
+  SHA_CTX sha_{};  // SHA-1 by the low-level calls, as casblob's Sha1 (key.cpp says why)
   z_stream z_;
   LZ4F_dctx* lz4_ = nullptr;
   std::vector<std::uint8_t> in_, out_;

@@ -10,7 +10,7 @@
 
 #include "casblob/io.hpp"
 
-struct evp_md_ctx_st;  // <openssl/types.h>: EVP_MD_CTX
+struct SHAstate_st;  // <openssl/sha.h>: SHA_CTX
 
 namespace casblob {
 
@@ -45,7 +45,7 @@ class Sha1 {
  private:
   Status start();
   Status fail(const char* what);
-  evp_md_ctx_st* ctx_ = nullptr;  // OpenSSL's EVP_MD_CTX
+  SHAstate_st* ctx_ = nullptr;  // OpenSSL's SHA_CTX, made by the first call that can report an error
   bool started_ = false;          // EVP_DigestInit_ex2 done for the current message
   Status error_;
 };

@@ -14,7 +14,7 @@ namespace casblob::detail::fault {
 enum class Site : unsigned {
   zlib_alloc,    // zlib's zalloc for every stream the codecs own (inflateInit2, deflateInit2, window)
   lz4_context,   // LZ4F_createCompressionContext
-  sha1_init,     // EVP_MD_CTX_new / EVP_DigestInit_ex2
+  sha1_init,     // the SHA_CTX allocation / SHA1_Init
   sha1_update,   // EVP_DigestUpdate
   sha1_final,    // EVP_DigestFinal_ex
   count_,
