@@ -60,6 +60,16 @@ inline void mutate(Bytes& blob, FuzzedDataProvider& fdp, unsigned count) {
 }
 
 
+// What a long-lived reader keeps (BlobDecoder and the reuse overloads), from input to input.
+struct KeptReader {
+  BlobDecoder decoder;
+  Bytes out;
+  MemorySink sink;
+  Result<DecodeInfo> read(ByteView payload, const SidecarText& sidecar, const ReadOptions& ro) {
+    return decode_blob(decoder, payload, sidecar, ro, out);
+  }
+};
+
 struct BlobInput {
   Profile profile = Profile::strict;
   bool has_sidecar = false, strict = false;

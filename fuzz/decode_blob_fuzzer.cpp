@@ -18,20 +18,11 @@ using namespace casblob;
 
 namespace {
 
-// What a long-lived reader keeps (BlobDecoder reuse overloads): the second and later reads of
-// an input go through these, so that an input costs one set of fresh contexts (r1, the
-// one-shot path) and not one per comparison. r4 checks that the reuse overload and the
-// one-shot path agree, so nothing here hides a difference.
-struct Kept {
-  BlobDecoder decoder;
-  Bytes out;
-  MemorySink sink;
-  Result<DecodeInfo> read(ByteView payload, const SidecarText& sidecar, const ReadOptions& ro) {
-    return decode_blob(decoder, payload, sidecar, ro, out);
-  }
-};
-Kept& kept() {
-  static Kept k;
+// The second and later reads of an input go through a kept reader, so that an input costs one
+// set of fresh contexts (r1, the one-shot path) and not one per comparison. r4 checks that the
+// reuse overload and the one-shot path agree, so nothing here hides a difference.
+fuzz::KeptReader& kept() {
+  static fuzz::KeptReader k;
   return k;
 }
 

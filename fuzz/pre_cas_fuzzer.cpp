@@ -14,22 +14,12 @@ namespace {
 
 std::string exception_class(const Error& e) { return e.message.substr(0, e.message.find(':')); }
 
-// Kept from input to input, as a long-lived reader keeps them (BlobDecoder reuse overloads).
-struct Kept {
-  BlobDecoder decoder;
-  Bytes out;
-  MemorySink sink;
-  Result<DecodeInfo> read(ByteView payload, const SidecarText& sidecar, const ReadOptions& ro) {
-    return decode_blob(decoder, payload, sidecar, ro, out);
-  }
-};
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const fuzz::BlobInput in = fuzz::parse_blob_input(data, size);
   const Bytes& payload = in.payload;
-  static Kept k;
+  static fuzz::KeptReader k;
   ReadOptions ro;
   ro.profile = Profile::pre_cas;
   ro.chunk = 1 + (in.seed >> 20) % 4096;
