@@ -1,5 +1,5 @@
-// The input of decode_blob_fuzzer and pre_cas_fuzzer (one layout, one seed corpus: fuzz/corpus/
-// pre_cas_fuzzer is a link to decode_blob_fuzzer's): a blob, its sidecar, the read options.
+// The input of decode_blob_fuzzer and pre_cas_fuzzer (one layout, one folder of seeds and bug
+// inputs: fuzz/harnesses): a blob, its sidecar, the read options.
 //
 // Layout (trailer read from the end, FuzzedDataProvider style):
 //   [key bytes (20, mode 2 only)][sidecar (len bytes)][payload ...]

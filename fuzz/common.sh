@@ -9,10 +9,13 @@ export ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}"
 FUZZ_HARNESSES=()
 while read -r h _; do FUZZ_HARNESSES+=("$h"); done < <(grep -E '^[a-z]' "$FUZZ_ROOT/fuzz/harnesses")
 
+# The folder of harness $1's inputs under fuzz/corpus/ and fuzz/regression/.
+fuzz_inputs() { awk -v h="$1" '$1 == h { print $2 }' "$FUZZ_ROOT/fuzz/harnesses"; }
+
 # The dictionary file of harness $1 (built by fuzz_build), or nothing.
 fuzz_dict() {
   local dicts
-  dicts=$(awk -v h="$1" '$1 == h { $1 = ""; print }' "$FUZZ_ROOT/fuzz/harnesses" | xargs)
+  dicts=$(awk -v h="$1" '$1 == h { $1 = $2 = ""; print }' "$FUZZ_ROOT/fuzz/harnesses" | xargs)
   [ -n "$dicts" ] && [ "$dicts" != - ] && echo "$FUZZ_BUILD/fuzz/$1.dict"
   return 0
 }
@@ -32,8 +35,8 @@ fuzz_build() {
 
 # Writes <dir>/<harness>.dict for every harness that has dictionaries (fuzz/harnesses).
 fuzz_write_dicts() {
-  local h dicts d
-  while read -r h dicts; do
+  local h inputs dicts d
+  while read -r h inputs dicts; do
     [ "$dicts" = - ] && continue
     : >"$1/$h.dict"
     for d in $dicts; do cat "$FUZZ_ROOT/fuzz/dict/$d.dict" >>"$1/$h.dict"; done

@@ -37,7 +37,8 @@ for h in $HARNESSES; do echo "$h"; done |
 
 # Seed corpora (committed seeds + regression inputs) and dictionaries.
 for h in $HARNESSES; do
-  python3 - "$REPO/fuzz" "$h" "$OUT/${h}_seed_corpus.zip" <<'PY'
+  inputs=$(awk -v h="$h" '$1 == h { print $2 }' "$REPO/fuzz/harnesses")
+  python3 - "$REPO/fuzz" "$inputs" "$OUT/${h}_seed_corpus.zip" <<'PY'
 import os, sys, zipfile
 root, h, dest = sys.argv[1:]
 with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
@@ -48,7 +49,7 @@ with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
             if os.path.isfile(p) and not name.startswith(".") and not name.startswith("README"):
                 z.write(p, f"{sub}-{name}")
 PY
-  dicts=$(awk -v h="$h" '$1 == h { $1 = ""; print }' "$REPO/fuzz/harnesses" | xargs)
+  dicts=$(awk -v h="$h" '$1 == h { $1 = $2 = ""; print }' "$REPO/fuzz/harnesses" | xargs)
   if [ -n "$dicts" ] && [ "$dicts" != - ]; then
     : >"$OUT/$h.dict"
     for d in $dicts; do cat "$REPO/fuzz/dict/$d.dict" >>"$OUT/$h.dict"; done

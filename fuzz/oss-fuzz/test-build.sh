@@ -23,7 +23,7 @@ t0=$(date +%s)
 echo "test-build: build.sh $(($(date +%s) - t0)) s"
 status=0
 # fuzz/harnesses: every harness, and whether it has dictionaries.
-while read -r h dicts; do
+while read -r h _ dicts; do
   for f in "$OUT/$h" "$OUT/${h}_seed_corpus.zip"; do
     [ -s "$f" ] || { echo "test-build: missing $f" >&2; status=1; }
   done
