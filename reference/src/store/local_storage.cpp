@@ -129,6 +129,8 @@ class NameZ {
       str_ = large_.c_str();
     }
   }
+  NameZ(const NameZ&) = delete;  // str_ may point into small_
+  NameZ& operator=(const NameZ&) = delete;
   const char* c_str() const { return str_; }
 
  private:
