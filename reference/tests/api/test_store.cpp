@@ -294,19 +294,24 @@ TEST_CASE("sidecars: bounded, regular files only, absent means absent (F6, F7, s
   const std::string meta = s.blob(info->encode.key).string() + "_meta";
   fs::remove(meta);
   test::write_file(meta, "{\"cas_raw\": false, \"cas_version\": 1, \"pad\": \"" + std::string(70000, 'x') + "\"}");
+  // Each refusal names the sidecar's own path (the message is spelled only when needed:
+  // FileSource::ShownName).
   auto big = s.get(info->encode.key);
   REQUIRE_FALSE(big);
   CHECK(big.error().code == Errc::meta_invalid);
+  CHECK_THAT(big.error().message, Catch::StartsWith(meta + " is longer than the 65536 bytes"));
   fs::remove(meta);
   REQUIRE(::mkfifo(meta.c_str(), 0600) == 0);  // would block for ever if opened blocking
   auto fifo = s.get(info->encode.key);
   REQUIRE_FALSE(fifo);
   CHECK(fifo.error().code == Errc::io_error);
+  CHECK_THAT(fifo.error().message, Catch::StartsWith("cannot read " + meta + ": "));
   fs::remove(meta);
   fs::create_symlink("/dev/zero", meta);
   auto zero = s.get(info->encode.key);
   REQUIRE_FALSE(zero);
   CHECK(zero.error().code == Errc::io_error);
+  CHECK_THAT(zero.error().message, Catch::Equals("cannot read " + meta + ": a symbolic link inside a datastore is refused"));
   // The standalone loader follows a named link but still refuses devices, and bounds size.
   CHECK(read_sidecar_file("/dev/zero").error().code == Errc::io_error);
   CHECK(read_sidecar_file(meta, false).error().code == Errc::io_error);
@@ -323,6 +328,7 @@ TEST_CASE("a FIFO as a blob is refused at once, never read (F7)", "[store][secur
   auto r = s.get(key);
   REQUIRE_FALSE(r);
   CHECK(r.error().code == Errc::io_error);
+  CHECK_THAT(r.error().message, Catch::StartsWith("cannot read " + s.blob(key).string() + ": "));
 }
 
 TEST_CASE("store files honour the umask (F11)", "[store][security]") {
