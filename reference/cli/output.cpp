@@ -25,7 +25,7 @@ json decode_json(const DecodeInfo& info, Profile profile, const std::optional<st
           {"encoding", std::string(name(info.encoding))},
           {"stored_size", info.stored_size},
           {"decoded_size", info.decoded_size},
-          {"sha1", info.sha1},
+          {"sha1", info.sha1.str()},
           {"key", key ? json(*key) : json(nullptr)},
           {"key_checked", info.key_checked},
           {"notes", info.notes}};

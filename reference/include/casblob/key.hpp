@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,28 @@ class Sha1 {
 Result<std::string> sha1_hex(ByteView data);
 std::string to_hex(ByteView data);
 void to_hex(ByteView data, char* out) noexcept;  // 2 * data.size() characters, no NUL
+
+// A SHA-1 as a key spells it (40 lowercase hex digits), kept as its 20 bytes and spelled only
+// when asked: the digest of a decoded blob (DecodeInfo::sha1) costs neither an allocation nor
+// the spelling when nobody reads it (a 40-character std::string was ~10% of a 234-byte raw
+// read). Empty until set. Compares with strings (spelled on the stack); str() makes one.
+class HexDigest {
+ public:
+  HexDigest() noexcept = default;
+  explicit HexDigest(const Sha1::Digest& d) noexcept : digest_(d), set_(true) {}
+  bool empty() const noexcept { return !set_; }
+  const Sha1::Digest& digest() const noexcept { return digest_; }  // zeros when empty
+  std::string str() const;
+  friend bool operator==(const HexDigest& a, const HexDigest& b) noexcept {
+    return a.set_ == b.set_ && a.digest_ == b.digest_;
+  }
+  friend bool operator==(const HexDigest& a, std::string_view b) noexcept;
+  friend std::ostream& operator<<(std::ostream& os, const HexDigest& h) { return os << h.str(); }
+
+ private:
+  Sha1::Digest digest_{};
+  bool set_ = false;
+};
 
 // The 20 bytes a valid key spells (is_valid_key and the parse in one pass); nullopt for
 // anything that is not a key.

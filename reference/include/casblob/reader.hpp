@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "casblob/io.hpp"
+#include "casblob/key.hpp"
 #include "casblob/profile.hpp"
 
 namespace casblob {
@@ -47,7 +48,7 @@ struct DecodeInfo {
   Encoding encoding = Encoding::raw;
   std::uint64_t stored_size = 0;    // bytes of payload read
   std::uint64_t decoded_size = 0;
-  std::string sha1;                 // of the decoded bytes
+  HexDigest sha1;                   // of the decoded bytes
   bool key_checked = false;         // a key was given and compared (strict)
   std::vector<std::string> notes;   // what a careful reader would want to know
   // lz4 payloads: the frames the read went through. A payload strict reads that is one data
@@ -90,7 +91,7 @@ class BlobDecoder {
   // handed over all of its content, which may still hash to the key (salvage, Metaflow #1229).
   struct Emitted {
     std::uint64_t size = 0;
-    std::string sha1;
+    HexDigest sha1;
   };
   std::optional<Emitted> emitted() const;
 

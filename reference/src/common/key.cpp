@@ -140,6 +140,16 @@ void to_hex(ByteView data, char* out) noexcept {
   }
 }
 
+std::string HexDigest::str() const { return set_ ? to_hex(ByteView(digest_.data(), digest_.size())) : std::string(); }
+
+bool operator==(const HexDigest& a, std::string_view b) noexcept {
+  if (!a.set_) return b.empty();
+  if (b.size() != 40) return false;
+  char hex[40];
+  to_hex(ByteView(a.digest_.data(), a.digest_.size()), hex);
+  return std::string_view(hex, sizeof hex) == b;
+}
+
 std::string to_hex(ByteView data) {
   std::string s(data.size() * 2, '\0');
   to_hex(data, s.data());

@@ -137,8 +137,8 @@ struct BlobDecoder::Impl {
   bool head_passed = false;  // step 8 done, head handed to the payload decoder
   std::uint64_t stored = 0;
   bool finished = false;
-  // Set by finish(): what reached the sink, its SHA-1 as bytes (emitted() spells it in hex
-  // when asked; DecodeInfo::sha1 is the one hex string a blob costs).
+  // Set by finish(): what reached the sink, its SHA-1 as bytes (emitted() and DecodeInfo spell
+  // it in hex, inline: HexDigest).
   std::optional<std::pair<std::uint64_t, Sha1::Digest>> emitted;
 
   Impl() : verdict(Error(Errc::usage, "BlobDecoder: reset() it with a sidecar before use")) {}
@@ -227,7 +227,7 @@ struct BlobDecoder::Impl {
     info.encoding = *encoding;
     info.stored_size = stored;
     info.decoded_size = emitted->first;
-    info.sha1 = to_hex(emitted->second);
+    info.sha1 = HexDigest(emitted->second);
     payload->add_notes(info.notes);
     payload->add_counts(info);
     if (strict && key) {
@@ -254,7 +254,7 @@ Result<DecodeInfo> BlobDecoder::finish() { return impl_->finish(); }
 std::optional<Encoding> BlobDecoder::encoding() const { return impl_->encoding; }
 std::optional<BlobDecoder::Emitted> BlobDecoder::emitted() const {
   if (!impl_->emitted) return std::nullopt;
-  return Emitted{impl_->emitted->first, to_hex(impl_->emitted->second)};
+  return Emitted{impl_->emitted->first, HexDigest(impl_->emitted->second)};
 }
 
 }  // namespace casblob

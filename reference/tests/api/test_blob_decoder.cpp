@@ -44,7 +44,7 @@ std::vector<Fixture> load_fixtures() {
   return out;
 }
 
-std::string label(const Result<DecodeInfo>& r) { return r ? "ok:" + r->sha1 : r.error().label(); }
+std::string label(const Result<DecodeInfo>& r) { return r ? "ok:" + r->sha1.str() : r.error().label(); }
 
 // Feeds `blob` in random pieces (empty ones and single bytes included); stops at the first error
 // as a streaming caller would.
@@ -86,7 +86,7 @@ TEST_CASE("any chunking of any fixture gives the in-memory result, bytes include
       for (std::uint64_t seed : {1u, 2u, 3u}) {
         MemorySink out;
         auto pushed = push(fx, ro, out, seed);
-        REQUIRE(label(pushed) == (whole ? "ok:" + whole->info.sha1 : whole.error().label()));
+        REQUIRE(label(pushed) == (whole ? "ok:" + whole->info.sha1.str() : whole.error().label()));
         if (whole) {
           CHECK(out.bytes() == whole->bytes);
           CHECK(pushed->stored_size == fx.blob.size());

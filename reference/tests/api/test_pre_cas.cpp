@@ -52,7 +52,7 @@ std::string outcome(const Result<Decoded>& r, const std::string& key) {
     if (e.code != Errc::unhandled) return "error:" + std::string(name(e.code));
     return "unhandled:" + e.message.substr(0, e.message.find(':'));
   }
-  return r->info.sha1 == key ? "ok" : "wrong_bytes:" + r->info.sha1;
+  return r->info.sha1 == key ? "ok" : "wrong_bytes:" + r->info.sha1.str();
 }
 
 }  // namespace

@@ -138,6 +138,29 @@ TEST_CASE("is_valid_key and key_digest: exactly 40 of [0-9a-f]; any other byte a
   CHECK_FALSE(key_digest(std::string(39, 'a')));
 }
 
+TEST_CASE("HexDigest (DecodeInfo::sha1) spells and compares as the key's string does", "[store][key]") {
+  const std::string key = "a9993e364706816aba3e25717850c26c9cd0d89d";  // SHA-1 of "abc"
+  const HexDigest h(*key_digest(key));
+  CHECK(h.str() == key);
+  CHECK(h == key);
+  CHECK(key == h);
+  CHECK_FALSE(h == key.substr(0, 39));
+  CHECK_FALSE(h == key + "0");
+  CHECK_FALSE(h == "A9993E364706816ABA3E25717850C26C9CD0D89D");  // keys are lowercase (R-KEY-2)
+  std::string other = key;
+  other[39] = 'c';
+  CHECK_FALSE(h == other);
+  CHECK(h == HexDigest(*key_digest(key)));
+  CHECK_FALSE(h == HexDigest(*key_digest(other)));
+  const HexDigest none;
+  CHECK(none.empty());
+  CHECK(none.str().empty());
+  CHECK(none == std::string());
+  CHECK_FALSE(none == key);
+  CHECK_FALSE(none == HexDigest(Sha1::Digest{}));  // empty is not the all-zero digest
+  REQUIRE(sha1_hex(as_bytes("abc")).value() == key);
+}
+
 TEST_CASE("a put whose input fails leaves no object and no temporary file", "[store]") {
   Store s;
   class Failing final : public Source {

@@ -11,7 +11,7 @@ int main() {
   casblob::MemorySink out;
   casblob::BlobDecoder dec(blob->info.meta, ro, out);
   auto info = dec.update(blob->bytes).ok() ? dec.finish() : casblob::Result<casblob::DecodeInfo>(casblob::Error(casblob::Errc::corrupt, "update"));
-  std::printf("%s %s %s\n", casblob::kVersion, info ? info->sha1.c_str() : info.error().label().c_str(),
+  std::printf("%s %s %s\n", casblob::kVersion, info ? info->sha1.str().c_str() : info.error().label().c_str(),
               std::string(casblob::name(info->encoding)).c_str());
   return info && info->sha1 == "3e9e353bb1f4e52b01c73deea1925217ad845fd3" ? 0 : 1;
 }

@@ -84,7 +84,7 @@ write_list(out)
         ro.profile = p;
         auto got = decode_blob(*blob, t, ro);
         std::string mine = !got ? "error:" + std::string(name(got.error().code)) + ":"
-                           : got->info.sha1 == key ? "ok::" : "wrong_bytes::" + got->info.sha1;
+                           : got->info.sha1 == key ? "ok::" : "wrong_bytes::" + got->info.sha1.str();
         std::string want(expected[i].begin(), expected[i].end());
         ++i;
         if (mine != want) {

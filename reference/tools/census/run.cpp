@@ -72,7 +72,7 @@ Reading read_mutant(ByteView blob, const SidecarText& sidecar, const std::string
     r.outcome = e.code == Errc::unhandled ? Outcome::unhandled : Outcome::clean_error;
     return r;
   }
-  r.sha1 = std::move(info->sha1);
+  r.sha1 = info->sha1.str();
   r.outcome = r.sha1 == key ? Outcome::correct : Outcome::wrong_bytes;
   return r;
 }

@@ -96,7 +96,7 @@ ProfileRead read_state(ByteView payload, const SidecarText& sidecar, Profile p, 
     r.outcome = audit::Outcome::right;
   } else {
     r.outcome = audit::Outcome::wrong_bytes;
-    r.sha1 = d->info.sha1;
+    r.sha1 = d->info.sha1.str();
   }
   return r;
 }
