@@ -88,6 +88,7 @@ struct Lz4Decoder::Impl {
   bool counted_frame_done = false;  // a frame that counts for multi_frame=false has ended
   Lz4FrameInfo f;                   // frame being decoded
   std::size_t reported_blocks = 0;  // block entries kept in the report, over all frames
+  std::vector<Lz4BlockInfo> spare_blocks;  // memory for the next frame's block list
 
   // Blocks.
   std::uint32_t bsize = 0;          // stored size of the current block
@@ -109,6 +110,9 @@ struct Lz4Decoder::Impl {
     direct = lending_sink(o);
     opts = op;
     auto frames = std::move(report.frames);  // its capacity is kept for the next input
+    // And the first frame's block list, for the next input's first frame: most blobs are one
+    // frame, which then costs no allocation for its blocks (issue 19).
+    if (!frames.empty()) spare_blocks = std::move(frames.front().blocks);
     frames.clear();
     report = Lz4Report{};
     report.frames = std::move(frames);
@@ -118,6 +122,7 @@ struct Lz4Decoder::Impl {
     have = need = 0;
     counted_frame_done = false;
     f = Lz4FrameInfo{};
+    reported_blocks = 0;
     bsize = 0;
     braw = false;
     ihave = hpos = 0;
@@ -176,6 +181,8 @@ struct Lz4Decoder::Impl {
     if (counted_frame_done && !(skippable && opts.skip_skippable))
       return not_a_frame("a further frame after the first");
     f = Lz4FrameInfo{};
+    f.blocks = std::move(spare_blocks);  // empty, or an earlier input's first frame's list
+    f.blocks.clear();
     f.offset = unit_start;
     if (skippable) {
       f.skippable = true;

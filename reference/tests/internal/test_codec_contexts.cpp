@@ -80,7 +80,10 @@ std::string describe(const Lz4Report& r) {
     << " out=" << r.decoded_size;
   for (const auto& f : r.frames) {
     s << " [" << f.offset << " skip" << f.skippable << " cs" << (f.content_size ? std::to_string(*f.content_size) : "-")
-      << " blocks" << f.block_count << " ds" << f.decoded_size << "]";
+      << " blocks" << f.block_count << " ds" << f.decoded_size;
+    // The block entries too: a reused decoder keeps the same 4096 a fresh one does.
+    for (const auto& b : f.blocks) s << " b" << b.offset << (b.uncompressed ? "u" : "c") << b.stored_size;
+    s << "]";
   }
   return s.str();
 }
