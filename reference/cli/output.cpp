@@ -28,7 +28,7 @@ json decode_json(const DecodeInfo& info, Profile profile, const std::optional<st
           {"sha1", info.sha1.str()},
           {"key", key ? json(*key) : json(nullptr)},
           {"key_checked", info.key_checked},
-          {"notes", info.notes}};
+          {"notes", notes(info)}};
 }
 
 namespace {

@@ -50,13 +50,23 @@ struct DecodeInfo {
   std::uint64_t decoded_size = 0;
   HexDigest sha1;                   // of the decoded bytes
   bool key_checked = false;         // a key was given and compared (strict)
-  std::vector<std::string> notes;   // what a careful reader would want to know
+  // What a careful reader would want to know about the payload, as counts: notes() words them.
+  // Kept as numbers, not sentences, so that a read allocates nothing for them (issue 19: every
+  // v2 blob Python writes has no content checksum, and its note cost two allocations a read).
+  std::uint64_t gzip_members = 0;        // gzip payloads: members read (0: an empty payload)
+  std::uint64_t gzip_padding_bytes = 0;  // NUL bytes after the last member, skipped
   // lz4 payloads: the frames the read went through. A payload strict reads that is one data
   // frame and nothing else reads the same under a reader of the first frame only (python-lz4:
   // the modelled v2 profile), which is how an audit infers that reading (profile_reads.hpp).
   std::uint64_t lz4_data_frames = 0;
   std::uint64_t lz4_skippable_frames = 0;
+  std::uint64_t lz4_trailing_bytes = 0;  // after the first frame, ignored (python-lz4)
+  bool lz4_unchecked_frames = false;     // some data frame has no content checksum
 };
+
+// The notes of a read, one sentence each, in a fixed order: what `casblob decode --json`
+// reports as "notes". Empty for a payload with nothing unusual about it.
+std::vector<std::string> notes(const DecodeInfo& info);
 
 // The reader of spec 6.1 as a push decoder. Steps 1-7 (key syntax, sidecar, dispatch) run in
 // the constructor; their verdict, like every later one, is final and returned by every call

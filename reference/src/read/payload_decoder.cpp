@@ -1,5 +1,7 @@
 #include "read/payload_decoder.hpp"
 
+#include <algorithm>
+
 #include "casblob/experimental/gzip.hpp"
 #include "casblob/experimental/lz4_frame.hpp"
 #include "read/python_gzip_exception.hpp"
@@ -30,11 +32,10 @@ class GzipPayload final : public PayloadDecoder {
   Status finish() override { return dec_.finish(); }
   void reset(Sink& out, bool strict) override { dec_.reset(out, gzip_options(strict)); }
   const GzipReport& report() const { return dec_.report(); }
-  void add_notes(std::vector<std::string>& notes) const override {
+  void add_counts(DecodeInfo& info) const override {
     const auto& r = dec_.report();
-    if (r.member_count > 1) notes.push_back(std::to_string(r.member_count) + " gzip members concatenated");
-    if (r.member_count == 0) notes.push_back("empty payload read as empty content (Python gzip)");
-    if (r.padding_bytes) notes.push_back(std::to_string(r.padding_bytes) + " NUL padding bytes skipped");
+    info.gzip_members = r.member_count;
+    info.gzip_padding_bytes = r.padding_bytes;
   }
 
  private:
@@ -51,7 +52,7 @@ class PreCasGzipPayload final : public PayloadDecoder {
     return escaped(gzip_.update(in));
   }
   Status finish() override { return escaped(gzip_.finish()); }
-  void add_notes(std::vector<std::string>& notes) const override { gzip_.add_notes(notes); }
+  void add_counts(DecodeInfo& info) const override { gzip_.add_counts(info); }
   // Always Python's gzip: the pre-CAS reader has no strict form.
   void reset(Sink& out, bool) override {
     gzip_.reset(out, false);
@@ -74,23 +75,14 @@ class Lz4Payload final : public PayloadDecoder {
   Status update(ByteView in) override { return dec_.update(in); }
   Status finish() override { return dec_.finish(); }
   void reset(Sink& out, bool strict) override { dec_.reset(out, lz4_options(strict)); }
-  void add_notes(std::vector<std::string>& notes) const override {
-    const auto& r = dec_.report();
-    if (r.trailing_bytes)
-      notes.push_back(std::to_string(r.trailing_bytes) + " bytes after the first frame ignored (python-lz4)");
-    // Counted over every frame, not over the bounded list the report keeps.
-    const std::uint64_t data_frames = r.frame_count - r.skippable_count;
-    if (data_frames > 1) notes.push_back(std::to_string(data_frames) + " lz4 frames concatenated");
-    for (const auto& f : r.frames)
-      if (!f.skippable && !f.content_checksum) {
-        notes.push_back("lz4 frame without content checksum: bit flips in block data go undetected");
-        break;
-      }
-  }
   void add_counts(DecodeInfo& info) const override {
     const auto& r = dec_.report();
+    // Counted over every frame, not over the bounded list the report keeps.
     info.lz4_data_frames = r.frame_count - r.skippable_count;
     info.lz4_skippable_frames = r.skippable_count;
+    info.lz4_trailing_bytes = r.trailing_bytes;
+    info.lz4_unchecked_frames = std::any_of(r.frames.begin(), r.frames.end(),
+                                            [](const Lz4FrameInfo& f) { return !f.skippable && !f.content_checksum; });
   }
 
  private:

@@ -17,9 +17,8 @@ class PayloadDecoder {
   virtual ~PayloadDecoder() = default;
   virtual Status update(ByteView in) = 0;
   virtual Status finish() = 0;
-  // What a careful reader would want to know about the payload (DecodeInfo::notes).
-  virtual void add_notes(std::vector<std::string>&) const {}
-  // The codec's counts that DecodeInfo carries (lz4: frames).
+  // The codec's counts that DecodeInfo carries (gzip: members, padding; lz4: frames, trailing
+  // bytes, checksums): what notes() words.
   virtual void add_counts(DecodeInfo&) const {}
   // A new payload for `out`, as a fresh decoder, keeping the codec's contexts and buffers.
   virtual void reset(Sink& out, bool strict) = 0;

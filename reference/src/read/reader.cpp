@@ -228,7 +228,6 @@ struct BlobDecoder::Impl {
     info.stored_size = stored;
     info.decoded_size = emitted->first;
     info.sha1 = HexDigest(emitted->second);
-    payload->add_notes(info.notes);
     payload->add_counts(info);
     if (strict && key) {
       info.key_checked = true;

@@ -237,3 +237,47 @@ TEST_CASE("a 1 GiB v2 blob streams through strict in bounded memory", "[reader][
 TEST_CASE("a 256 MiB v1 blob streams through strict in bounded memory", "[reader][stream][slow]") {
   stream_round_trip(std::uint64_t{256} << 20, 1);
 }
+
+// DecodeInfo keeps counts; notes() words them (reader.hpp). Each payload below has exactly one
+// unusual thing about it, and the read's notes name that and nothing else.
+TEST_CASE("a read's notes name what is unusual about the payload, and nothing else", "[reader][notes]") {
+  const Bytes data = text_payload(3000);
+  const ByteView half1(data.data(), 1000), half2(data.data() + 1000, data.size() - 1000);
+  auto cat = [](Bytes a, const Bytes& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  auto notes_of = [](const Bytes& blob, const std::string& meta, Profile p) {
+    auto got = read(blob, meta, p);
+    REQUIRE(got);
+    return notes(got->info);
+  };
+  using Notes = std::vector<std::string>;
+  const std::string unchecked = "lz4 frame without content checksum: bit flips in block data go undetected";
+
+  CHECK(notes_of(encode(data, 1), kV1, Profile::strict).empty());
+  CHECK(notes_of(encode(data, 1, true), emit_meta(true, 1), Profile::strict).empty());  // raw: no gzip members
+  CHECK(notes_of(cat(encode(half1, 1), encode(half2, 1)), kV1, Profile::strict) ==
+        Notes{"2 gzip members concatenated"});
+  CHECK(notes_of(cat(encode(data, 1), Bytes(3, 0)), kV1, Profile::legacy) == Notes{"3 NUL padding bytes skipped"});
+  CHECK(notes_of(Bytes{}, kV1, Profile::legacy) == Notes{"empty payload read as empty content (Python gzip)"});
+
+  // Python's lz4.frame.compress writes no content checksum: every v2 blob it writes has this note.
+  auto v2 = read(encode(data, 2), kV2, Profile::strict);
+  REQUIRE(v2);
+  CHECK(v2->info.lz4_unchecked_frames);
+  CHECK(notes(v2->info) == Notes{unchecked});
+  EncodeOptions checked;
+  checked.version = 2;
+  checked.lz4.content_checksum = true;
+  auto cc = encode_blob(data, checked);
+  REQUIRE(cc);
+  CHECK(notes_of(cc->bytes, kV2, Profile::strict).empty());
+
+  const Bytes two_frames = cat(encode(half1, 2), encode(half2, 2));
+  CHECK(notes_of(two_frames, kV2, Profile::strict) == Notes{"2 lz4 frames concatenated", unchecked});
+  // python-lz4 reads the first frame only; the second is trailing bytes to it.
+  const std::size_t second = encode(half2, 2).size();
+  CHECK(notes_of(two_frames, kV2, Profile::v2) ==
+        Notes{std::to_string(second) + " bytes after the first frame ignored (python-lz4)", unchecked});
+}

@@ -53,7 +53,7 @@ std::string describe(const Result<DecodeInfo>& r) {
   if (!r) return "error " + r.error().label() + ": " + r.error().message;
   std::string s = "ok " + std::string(name(r->encoding)) + " " + std::to_string(r->stored_size) + " " +
                   std::to_string(r->decoded_size) + " " + r->sha1.str() + " " + (r->key_checked ? "checked" : "unchecked");
-  for (const auto& n : r->notes) s += " | " + n;
+  for (const auto& n : notes(*r)) s += " | " + n;
   return s;
 }
 
