@@ -47,7 +47,7 @@ class Sha1 {
   Status start();
   Status fail(const char* what);
   SHAstate_st* ctx_ = nullptr;  // OpenSSL's SHA_CTX, made by the first call that can report an error
-  bool started_ = false;          // EVP_DigestInit_ex2 done for the current message
+  bool started_ = false;          // SHA1_Init done for the current message
   Status error_;
 };
 

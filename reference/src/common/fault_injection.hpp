@@ -15,8 +15,8 @@ enum class Site : unsigned {
   zlib_alloc,    // zlib's zalloc for every stream the codecs own (inflateInit2, deflateInit2, window)
   lz4_context,   // LZ4F_createCompressionContext
   sha1_init,     // the SHA_CTX allocation / SHA1_Init
-  sha1_update,   // EVP_DigestUpdate
-  sha1_final,    // EVP_DigestFinal_ex
+  sha1_update,   // SHA1_Update
+  sha1_final,    // SHA1_Final
   count_,
 };
 
