@@ -85,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_ASSERT(other->sha1 == r1->info.sha1 && other->encoding == r1->info.encoding);
       FUZZ_ASSERT(other->decoded_size == r1->info.decoded_size && other->stored_size == r1->info.stored_size);
       FUZZ_ASSERT(other->key_checked == r1->info.key_checked && notes(*other) == notes(r1->info));
+      FUZZ_ASSERT(*other == r1->info);  // and every count DecodeInfo carries
     }
     FUZZ_ASSERT_MSG(push_sink.bytes() == r1->bytes, "push decoder: other bytes");
     FUZZ_ASSERT_MSG(Bytes(viewed.begin(), viewed.end()) == r1->bytes, "reused decoder: other bytes");

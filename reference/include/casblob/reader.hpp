@@ -62,6 +62,9 @@ struct DecodeInfo {
   std::uint64_t lz4_skippable_frames = 0;
   std::uint64_t lz4_trailing_bytes = 0;  // after the first frame, ignored (python-lz4)
   bool lz4_unchecked_frames = false;     // some data frame has no content checksum
+
+  // Every field: two reads that agree agree on all of it, counts added later included.
+  bool operator==(const DecodeInfo&) const = default;
 };
 
 // The notes of a read, one sentence each, in a fixed order: what `casblob decode --json`
