@@ -2,6 +2,7 @@
 // one-line human message. Names and exit codes are part of the public contract (spec 9).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -86,18 +87,32 @@ struct Error {
   std::string label() const;
 };
 
-// Status: an Error whose code may be ok.
+// Status: an Error whose code may be ok. An ok Status is one null pointer: a stream decoder
+// returns one per field it reads, so success must cost no string (issue 19); an error is
+// rare and carries its Error on the heap.
 class Status {
  public:
-  Status() = default;
-  Status(Error e) : err_(std::move(e)) {}  // NOLINT: implicit by design
-  bool ok() const noexcept { return err_.code == Errc::ok; }
+  Status() noexcept = default;
+  Status(Error e)  // NOLINT: implicit by design
+      : err_(e.code == Errc::ok ? nullptr : std::make_unique<Error>(std::move(e))) {}
+  Status(const Status& o) : err_(o.err_ ? std::make_unique<Error>(*o.err_) : nullptr) {}
+  Status(Status&&) noexcept = default;
+  Status& operator=(const Status& o) {
+    if (this != &o) err_ = o.err_ ? std::make_unique<Error>(*o.err_) : nullptr;
+    return *this;
+  }
+  Status& operator=(Status&&) noexcept = default;
+  bool ok() const noexcept { return !err_; }
   explicit operator bool() const noexcept { return ok(); }
-  const Error& error() const noexcept { return err_; }
-  Errc code() const noexcept { return err_.code; }
+  const Error& error() const noexcept { return err_ ? *err_ : ok_error(); }
+  Errc code() const noexcept { return err_ ? err_->code : Errc::ok; }
 
  private:
-  Error err_;
+  static const Error& ok_error() noexcept {
+    static const Error ok;
+    return ok;
+  }
+  std::unique_ptr<Error> err_;
 };
 
 inline Status ok_status() { return {}; }

@@ -98,3 +98,32 @@ TEST_CASE("label joins name and detail", "[error]") {
     CHECK(Error(Errc::corrupt, "x", d.detail).label() == "corrupt/" + std::string(d.name));
   for (const auto& e : error_table()) CHECK(Error(e.code, "x").label() == e.name);
 }
+
+TEST_CASE("a Status keeps its error through copies and moves; an ok one reads as Errc::ok", "[error]") {
+  Status ok;
+  CHECK(ok.ok());
+  CHECK(ok.code() == Errc::ok);
+  CHECK(ok.error().code == Errc::ok);
+  CHECK(ok.error().message.empty());
+  CHECK(Status(Error{}).ok());  // an Error whose code is ok is success
+
+  Status bad = Error(Errc::corrupt, "lz4: invalid lz4 block at byte 7", Detail::data);
+  REQUIRE_FALSE(bad.ok());
+  Status copy = bad;
+  Status assigned;
+  assigned = copy;
+  assigned = assigned;  // self-assignment keeps the error
+  for (const Status* s : {&bad, &copy, &assigned}) {
+    CHECK_FALSE(s->ok());
+    CHECK(s->code() == Errc::corrupt);
+    CHECK(s->error().detail == Detail::data);
+    CHECK(s->error().message == "lz4: invalid lz4 block at byte 7");
+  }
+  Status moved = std::move(copy);
+  CHECK(moved.error().label() == "corrupt/data");
+  copy = ok;  // a moved-from Status can be assigned again
+  CHECK(copy.ok());
+  assigned = Status{};
+  CHECK(assigned.ok());
+  CHECK(bad.error().message == "lz4: invalid lz4 block at byte 7");  // copies are independent
+}
