@@ -8,9 +8,13 @@
 #include "casblob/key.hpp"
 
 #include <openssl/sha.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <new>
 
 #include <utility>
@@ -43,9 +47,43 @@ bool is_valid_key(std::string_view key) noexcept {
   return (bad & kNotDigit) == 0;
 }
 
+#if defined(__SSE2__)
+namespace {
+
+// 16 key characters' values (0-15) and a mask of the valid ones (a bit per character): digits
+// are 0x30-0x39, letters 0x61-0x66; a byte >= 0x80 is negative as int8 and fails both ranges.
+__m128i hex_values(__m128i c, int& valid) {
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
+  const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(c, _mm_set1_epi8('f' + 1)));
+  valid = _mm_movemask_epi8(_mm_or_si128(digit, letter));
+  // '0' -> 0 ... 'a' - '0' - 39 = 10
+  return _mm_sub_epi8(_mm_sub_epi8(c, _mm_set1_epi8('0')), _mm_and_si128(letter, _mm_set1_epi8(39)));
+}
+
+// Pairs of values (high nibble first) as the low byte of each 16-bit lane.
+__m128i hex_pairs(__m128i v) {
+  return _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0xFF)), 4), _mm_srli_epi16(v, 8));
+}
+
+}  // namespace
+#endif
+
 std::optional<Sha1::Digest> key_digest(std::string_view key) noexcept {
   if (key.size() != 40) return std::nullopt;
   Sha1::Digest d{};
+#if defined(__SSE2__)
+  // Every keyed read parses its key (issue 19: a tenth of a reused 234 B raw read with the
+  // table loop below): 40 characters in three vector steps.
+  int v0, v1, v2;
+  const __m128i a = hex_values(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key.data())), v0);
+  const __m128i b = hex_values(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key.data() + 16)), v1);
+  const __m128i c = hex_values(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(key.data() + 32)), v2);
+  if (v0 != 0xFFFF || v1 != 0xFFFF || (v2 & 0xFF) != 0xFF) return std::nullopt;
+  alignas(16) std::uint8_t tail[16];
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d.data()), _mm_packus_epi16(hex_pairs(a), hex_pairs(b)));
+  _mm_store_si128(reinterpret_cast<__m128i*>(tail), _mm_packus_epi16(hex_pairs(c), _mm_setzero_si128()));
+  std::memcpy(d.data() + 16, tail, 4);
+#else
   unsigned bad = 0;
   for (std::size_t i = 0; i < d.size(); ++i) {
     const unsigned hi = kNibble[static_cast<unsigned char>(key[2 * i])];
@@ -54,6 +92,7 @@ std::optional<Sha1::Digest> key_digest(std::string_view key) noexcept {
     d[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
   if (bad & kNotDigit) return std::nullopt;
+#endif
   return d;
 }
 
