@@ -1,5 +1,6 @@
 #include "casblob/meta.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <set>
@@ -74,8 +75,14 @@ MetaDoc parse_meta(std::string_view text) {
 std::string emit_meta(bool raw, int version) {
   // R-META-1, R-META-2, R-META-3: json.dumps default separators ", " and ": ", insertion
   // order cas_raw, cas_version, an integer literal, ASCII.
-  return std::string("{\"cas_raw\": ") + (raw ? "true" : "false") +
-         ", \"cas_version\": " + std::to_string(version) + "}";
+  // Built in one string (one allocation): every save emits one (issue 19).
+  char digits[12];
+  const auto end = std::to_chars(digits, digits + sizeof digits, version).ptr;
+  std::string s;
+  s.reserve(40 + static_cast<std::size_t>(end - digits));
+  s.append("{\"cas_raw\": ").append(raw ? "true" : "false").append(", \"cas_version\": ");
+  s.append(digits, end).push_back('}');
+  return s;
 }
 
 // spec 6.1 steps 3-5: the strict reader's view of the sidecar, checked in the order R-META-6,

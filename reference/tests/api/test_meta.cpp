@@ -2,6 +2,8 @@
 // view against the spec's rules; the emitted text against json.dumps.
 #include <catch2/catch.hpp>
 
+#include <climits>
+
 #include "casblob/meta.hpp"
 #include "casblob/reader.hpp"
 #include "casblob/writer.hpp"
@@ -67,12 +69,12 @@ TEST_CASE("emit_meta is byte-identical to Metaflow's json.dumps", "[meta][python
   auto out = test::run_python(R"PY(
 import json, sys
 for raw in (False, True):
-    for v in (1, 2):
+    for v in (1, 2, 0, -1, 10, 2147483647, -2147483648):
         sys.stdout.write(json.dumps({"cas_raw": raw, "cas_version": v}) + "\n")
 )PY");
   std::string mine;
   for (bool raw : {false, true})
-    for (int v : {1, 2}) mine += emit_meta(raw, v) + "\n";
+    for (int v : {1, 2, 0, -1, 10, INT_MAX, INT_MIN}) mine += emit_meta(raw, v) + "\n";
   CHECK(std::string(out.begin(), out.end()) == mine);
 }
 
