@@ -6,12 +6,14 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "audit/blob_check.hpp"
 #include "audit/exit_codes.hpp"
+#include "audit/key20.hpp"
 #include "audit/merge.hpp"
 #include "audit/readers_table.hpp"
 #include "audit/scanner.hpp"
@@ -159,6 +161,36 @@ TEST_CASE("audit/every finding id has a test store with exactly that damage or a
   };
   for (const auto& k : kinds) for (const auto& id : k.at("expect")) covered.insert(id.get<std::string>());
   for (const auto& f : all_findings()) CHECK(covered.count(std::string(f.name)) == 1);
+}
+
+TEST_CASE("audit/keys order as their bytes: key_cmp agrees with std::array's comparison at every byte") {
+  // The audit pairs payloads with sidecars and references with keys by sorting on key_cmp:
+  // it must be the bytes' order, each byte as significant as std::array's comparison has it.
+  auto sign = [](auto c) { return c < 0 ? -1 : c > 0 ? 1 : 0; };
+  std::mt19937_64 rng(15);
+  audit::Key20 base{};
+  for (auto& b : base) b = static_cast<std::uint8_t>(rng());
+  int checked = 0;
+  for (std::size_t pos = 0; pos < base.size(); ++pos)
+    for (int v : {0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff}) {
+      audit::Key20 other = base;
+      other[pos] = static_cast<std::uint8_t>(v);
+      for (std::size_t later = pos + 1; later < base.size(); ++later) other[later] = static_cast<std::uint8_t>(~base[later]);
+      CHECK(audit::key_cmp(base, other) == sign(base <=> other));
+      CHECK(audit::key_cmp(other, base) == sign(other <=> base));
+      CHECK(audit::key_less(base, other) == (base < other));
+      ++checked;
+    }
+  CHECK(checked == 120);
+  CHECK(audit::key_cmp(base, base) == 0);
+  for (int i = 0; i < 1000; ++i) {
+    audit::Key20 a, b;
+    for (auto& x : a) x = static_cast<std::uint8_t>(rng());
+    b = a;
+    b[rng() % 20] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+    CHECK(audit::key_cmp(a, b) == sign(a <=> b));
+  }
+  CHECK(audit::hex(audit::key20("00ff10a0000000000000000000000000000000e9")) == "00ff10a0000000000000000000000000000000e9");
 }
 
 TEST_CASE("audit/shards partition the 256 prefixes and the sample is deterministic") {

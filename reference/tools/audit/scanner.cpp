@@ -13,6 +13,7 @@
 #include <cstdlib>
 
 #include "audit/blob_check.hpp"
+#include "audit/key20.hpp"
 #include "audit/layout.hpp"
 #include "audit/readers_table.hpp"
 #include "audit/task_index.hpp"
@@ -20,17 +21,6 @@
 
 namespace casblob::audit {
 namespace {
-
-using Key20 = std::array<std::uint8_t, 20>;
-
-Key20 key20(std::string_view hex) {
-  Key20 k{};
-  auto v = [](char c) { return static_cast<std::uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
-  for (std::size_t i = 0; i < 20; ++i) k[i] = static_cast<std::uint8_t>(v(hex[2 * i]) << 4 | v(hex[2 * i + 1]));
-  return k;
-}
-
-std::string hex(const Key20& k) { return to_hex(ByteView(k.data(), k.size())); }
 
 std::string_view name_of(std::string_view path) {
   auto slash = path.find_last_of('/');
@@ -243,7 +233,10 @@ void Audit::blob_unit(const Unit& u, BlobChecker& checker, UnitResult& out) {
   struct Keyed {
     Key20 key;
     bool sidecar = false;
-    bool operator<(const Keyed& o) const { return std::tie(key, sidecar) < std::tie(o.key, o.sidecar); }
+    bool operator<(const Keyed& o) const {
+      const int c = key_cmp(key, o.key);
+      return c != 0 ? c < 0 : sidecar < o.sidecar;
+    }
   };
   std::vector<Keyed> keyed;
   std::vector<ObjectInfo> others;
@@ -478,10 +471,11 @@ void Audit::work() {
 }
 
 void Audit::resolve_reachability(FlowState& flow) {
-  auto by_key = [](const auto& a, const auto& b) { return a.key < b.key; };
+  auto by_key = [](const auto& a, const auto& b) { return key_less(a.key, b.key); };
   std::sort(flow.keys.begin(), flow.keys.end(), by_key);
   std::sort(flow.refs.begin(), flow.refs.end(), [](const RefRecord& a, const RefRecord& b) {
-    return std::tie(a.key, a.run, a.index) < std::tie(b.key, b.run, b.index);
+    const int c = key_cmp(a.key, b.key);
+    return c != 0 ? c < 0 : std::tie(a.run, a.index) < std::tie(b.run, b.index);
   });
   // Interrupted: some keys or references were never listed, so neither absence is known.
   if (flow.units_done != flow.units) {
@@ -492,6 +486,13 @@ void Audit::resolve_reachability(FlowState& flow) {
   const bool known = !flow.index_incomplete;
   if (!known) report_.reachability_unknown.push_back(flow.name);
   Counts counts;
+  // Each run's row of by_run, found once (not a "<Flow>/<run>" string and a map lookup for
+  // every referenced key); std::map's references stay valid as rows are added.
+  std::vector<RunSpace*> run_rows(flow.runs.size(), nullptr);
+  auto run_space = [&](std::uint32_t run) -> RunSpace& {
+    if (!run_rows[run]) run_rows[run] = &report_.by_run[flow.name + "/" + flow.runs[run]];
+    return *run_rows[run];
+  };
   auto emit = [&](Finding f) {
     if (!admit(f, counts)) return;
     if (opts_.on_finding) opts_.on_finding(f);
@@ -513,9 +514,10 @@ void Audit::resolve_reachability(FlowState& flow) {
     emit(std::move(f));
   };
   std::size_t r = 0;
+  std::vector<std::uint32_t> runs;  // the runs referring to the key; its memory kept from key to key
   for (const KeyRecord& k : flow.keys) {
-    while (r < flow.refs.size() && flow.refs[r].key < k.key) dangling(r);
-    std::vector<std::uint32_t> runs;
+    while (r < flow.refs.size() && key_less(flow.refs[r].key, k.key)) dangling(r);
+    runs.clear();
     for (; r < flow.refs.size() && flow.refs[r].key == k.key; ++r)
       if (runs.empty() || runs.back() != flow.refs[r].run) runs.push_back(flow.refs[r].run);
     SpaceRow one;
@@ -523,7 +525,7 @@ void Audit::resolve_reachability(FlowState& flow) {
     one.stored = k.stored;
     if (k.content_known) one.content = k.content, one.content_blobs = 1;
     for (std::uint32_t run : runs) {
-      RunSpace& rs = report_.by_run[flow.name + "/" + flow.runs[run]];
+      RunSpace& rs = run_space(run);
       rs.referenced.add(one);
       if (runs.size() == 1) rs.exclusive.add(one);
     }
