@@ -2,7 +2,6 @@
 // per entry), ordered as the bytes are.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -12,15 +11,11 @@
 
 namespace casblob::audit {
 
-using Key20 = std::array<std::uint8_t, 20>;
+using Key20 = Sha1::Digest;
 
-// The 20 bytes of a key already checked by is_valid_key.
-inline Key20 key20(std::string_view hex) {
-  Key20 k{};
-  auto v = [](char c) { return static_cast<std::uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
-  for (std::size_t i = 0; i < 20; ++i) k[i] = static_cast<std::uint8_t>(v(hex[2 * i]) << 4 | v(hex[2 * i + 1]));
-  return k;
-}
+// The 20 bytes of a key already checked by is_valid_key: the library's parse (key_digest),
+// all zeros for anything else.
+inline Key20 key20(std::string_view hex) { return key_digest(hex).value_or(Key20{}); }
 
 inline std::string hex(const Key20& k) { return to_hex(ByteView(k.data(), k.size())); }
 
