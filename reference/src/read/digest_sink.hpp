@@ -36,6 +36,7 @@ class DigestSink final : public DirectSink {
   Status commit(std::size_t n) override {
     CASBLOB_TRY(sha1_.update(ByteView(room_, n)));
     count_ += n;
+    room_ += n;  // the rest of the room stays room (direct_sink.hpp)
     return direct_->commit(n);
   }
   std::uint64_t count() const noexcept { return count_; }

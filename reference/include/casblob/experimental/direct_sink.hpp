@@ -26,9 +26,11 @@ class DirectSink : public Sink {
   // False: this sink cannot lend memory now; the decoder falls back to write().
   virtual bool direct() const noexcept { return true; }
   // At least n writable bytes right after the committed output (may be more). Valid until
-  // the next call on this sink. An error (out of memory, a limit) is final for the decoder.
+  // the next room() or write() on this sink; an error (out of memory, a limit) is final for
+  // the decoder.
   virtual Result<std::span<std::uint8_t>> room(std::size_t n) = 0;
-  // The first n bytes of the last room() are output.
+  // The first n bytes of the last room() are output. What follows them in that room stays
+  // room: a decoder may write on into it and commit again, until its next room() or write().
   virtual Status commit(std::size_t n) = 0;
   DirectSink* as_direct_sink() noexcept final { return this; }
 };
