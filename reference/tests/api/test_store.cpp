@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -406,6 +407,45 @@ TEST_CASE("LocalStorage lists its root alike every time (audit walks it more tha
   const std::vector<std::string> want = {"FlowA", "FlowB"};
   CHECK(names() == want);
   CHECK(names() == want);  // a listing that shared the root descriptor's offset came back empty
+}
+
+// A read-only LocalStorage keeps a cache of directory descriptors per thread (8 of them, 32
+// folders each; threads beyond 8 share): more threads than caches, and more folders than a
+// cache holds, each read back its own bytes, and listings stay complete.
+TEST_CASE("LocalStorage read from more threads than it has caches, across more folders than a cache holds", "[store]") {
+  test::TempDir t;
+  std::vector<std::string> paths;
+  for (int flow = 0; flow < 3; ++flow)
+    for (int kk = 0; kk < 50; ++kk) {
+      const std::string dir = "Flow" + std::to_string(flow) + "/data/" + std::to_string(kk);
+      fs::create_directories(t.dir / dir);
+      paths.push_back(dir + "/blob");
+      std::ofstream(t.dir / paths.back()) << paths.back();
+    }
+  auto st = LocalStorage::open(t.dir.string(), {.read_only = true});
+  REQUIRE(st.ok());
+  std::atomic<int> wrong{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (unsigned th = 0; th < 12; ++th)
+    threads.emplace_back([&, th] {
+      for (int pass = 0; pass < 3; ++pass)
+        for (std::size_t i = 0; i < paths.size(); ++i) {
+          const std::string& path = paths[(i * (th + 1) + th) % paths.size()];  // each thread its own order
+          auto src = (*st)->open(std::string_view(path));  // not the static open(root)
+          if (!src) { ++failed; continue; }
+          std::string got(256, '\0');
+          auto n = (*src)->read(std::span(reinterpret_cast<std::uint8_t*>(got.data()), got.size()));
+          if (!n) { ++failed; continue; }
+          got.resize(*n);
+          if (got != path) ++wrong;
+          std::size_t listed = 0;
+          const std::string dir = path.substr(0, path.rfind('/'));
+          if (!(*st)->list_types(dir, [&](const ObjectInfo&) { ++listed; return Status{}; }).ok() || listed != 1) ++wrong;
+        }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(failed == 0);
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("LocalStorage::list_types tells the types list() tells, without the per-entry stat", "[store]") {
