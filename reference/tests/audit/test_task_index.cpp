@@ -66,9 +66,28 @@ std::string many(int n, const std::vector<int>& again) {
   return s + "}}";
 }
 
+// The parser scans strings and checks UTF-8 eight bytes at a time: each character class that
+// ends a plain run or leaves ASCII, at every offset of a word, in a name and in a value, in
+// documents of every length around a word.
+std::vector<std::string> at_every_offset() {
+  const std::string k = "\"" + kA + "\"";
+  const std::vector<std::string> specials = {"\"", "\\\"", "\\n", "\\u00e9", "\x01", "\x1f", "\x7f", "\xc3\xa9",
+                                             "\xc3", "\xff", "\xed\xa0\x80", "\t", " "};
+  std::vector<std::string> out;
+  for (std::size_t pad = 0; pad < 18; ++pad)
+    for (const auto& c : specials) {
+      const std::string text = std::string(pad, 'x') + c + std::string(17 - pad, 'y');
+      out.push_back("{\"objects\": {\"" + text + "\": " + k + "}}");
+      out.push_back("{\"objects\": {\"a\": " + k + "}, \"x\": \"" + text + "\"}");
+      out.push_back("{\"objects\": {}, \"" + std::string(pad, 'n') + "\": \"" + c + "\"}" + std::string(pad % 9, ' '));
+    }
+  return out;
+}
+
 std::vector<std::string> hand_made() {
   const std::string k = "\"" + kA + "\"";
-  return {
+  std::vector<std::string> out = at_every_offset();
+  std::vector<std::string> fixed = {
       many(32, {0, 31}), many(33, {0, 32}), many(34, {1, 33, 1}), many(80, {3, 40, 79}),
       written(),
       "\xEF\xBB\xBF" + written(),                                  // utf-8-sig strips one BOM
@@ -98,6 +117,8 @@ std::vector<std::string> hand_made() {
       std::string(989, '[') + std::string(989, ']'), "{\"objects\": {}, \"x\": " + std::string(985, '[') + std::string(985, ']') + "}",
       "{\"objects\": {}, \"x\": " + std::string(995, '[') + std::string(995, ']') + "}",
   };
+  out.insert(out.end(), fixed.begin(), fixed.end());
+  return out;
 }
 
 // Byte-level mutations of a written index: flips, deletions, insertions of JSON's own
