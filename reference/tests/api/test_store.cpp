@@ -448,6 +448,35 @@ TEST_CASE("LocalStorage read from more threads than it has caches, across more f
   CHECK(wrong == 0);
 }
 
+// Entries come from getdents64 into a 32 KiB buffer: a folder of 3,000 long names takes
+// several calls, and every name is listed once, with list() and list_types() alike.
+TEST_CASE("LocalStorage lists a folder larger than one read of its entries", "[store]") {
+  test::TempDir t;
+  fs::create_directories(t.dir / "F" / "data" / "ab");
+  std::vector<std::string> want;
+  for (int i = 0; i < 3000; ++i) {
+    want.push_back("F/data/ab/" + std::string(60, 'a' + i % 26) + std::to_string(i));
+    std::ofstream(t.dir / want.back()) << i;
+  }
+  std::sort(want.begin(), want.end());
+  auto st = LocalStorage::open(t.dir.string(), {.read_only = true});
+  REQUIRE(st.ok());
+  for (bool types_only : {false, true}) {
+    std::vector<std::string> got;
+    auto each = [&](const ObjectInfo& o) {
+      got.push_back(o.path);
+      return Status{};
+    };
+    REQUIRE((types_only ? (*st)->list_types("F/data/ab", each) : (*st)->list("F/data/ab", each)).ok());
+    std::sort(got.begin(), got.end());
+    CHECK(got == want);
+  }
+  // A callback's error ends the listing and is returned.
+  int seen = 0;
+  CHECK((*st)->list_types("F/data/ab", [&](const ObjectInfo&) { return ++seen == 10 ? Status(Error(Errc::io_error, "stop")) : Status{}; }).code() == Errc::io_error);
+  CHECK(seen == 10);
+}
+
 TEST_CASE("LocalStorage::list_types tells the types list() tells, without the per-entry stat", "[store]") {
   test::TempDir t;
   fs::create_directories(t.dir / "F" / "data" / "ab" / "folder");
