@@ -2,6 +2,7 @@
 // per entry), ordered as the bytes are.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -20,15 +21,18 @@ inline Key20 key20(std::string_view hex) { return key_digest(hex).value_or(Key20
 inline std::string hex(const Key20& k) { return to_hex(ByteView(k.data(), k.size())); }
 
 namespace detail {
+// Big-endian loads: the first byte most significant, whatever the host's order.
 inline std::uint64_t be64(const std::uint8_t* p) {
   std::uint64_t v;
   std::memcpy(&v, p, 8);
-  return __builtin_bswap64(v);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  return v;
 }
 inline std::uint32_t be32(const std::uint8_t* p) {
   std::uint32_t v;
   std::memcpy(&v, p, 4);
-  return __builtin_bswap32(v);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+  return v;
 }
 }  // namespace detail
 
