@@ -114,6 +114,10 @@ class FileSource final : public Source {
   // Takes a descriptor the caller already has (the CLI's standard input). `owned`: closed by
   // the destructor. No type check: the caller chose it.
   static FileSource adopt(int fd, bool owned);
+  // Takes a descriptor the caller has just opened for reading, with O_NONBLOCK (a datastore's
+  // own way of resolving a path, openat2), and checks it as open_at does: a regular file or
+  // io_error (R-SEC-6). Closed by the destructor, or at once on error.
+  static Result<FileSource> adopt_opened(int fd, const ShownName& shown);
   FileSource(FileSource&&) noexcept;
   FileSource& operator=(FileSource&&) = delete;
   ~FileSource() override;

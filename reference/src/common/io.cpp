@@ -58,6 +58,10 @@ Result<FileSource> FileSource::open_at(int dir_fd, const char* name, const Shown
       return Error(Errc::io_error, "cannot read " + shown.str() + ": a symbolic link inside a datastore is refused");
     return detail::os_error("cannot open", shown.str(), err);
   }
+  return adopt_opened(fd, shown);
+}
+
+Result<FileSource> FileSource::adopt_opened(int fd, const ShownName& shown) {
   FileSource src(fd, true);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {

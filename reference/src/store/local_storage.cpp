@@ -6,7 +6,9 @@
 // directory fsync (R-KEY-4, spec 10.6).
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -115,6 +117,24 @@ Result<Fd> open_dir_beneath(int base_fd, std::string shown, std::string_view rel
   return dir;
 }
 
+// The file `rel` (one or more components, no "." or "..": check_relative_path) beneath the
+// directory `dir_fd`, opened as FileSource::open_at opens a datastore's files, in one call
+// that refuses a symbolic link in any component (RESOLVE_NO_SYMLINKS) and any way out of
+// `dir_fd` (RESOLVE_BENEATH), as open_dir_beneath's walk does (R-SEC-5). -1 and errno on
+// failure; ENOSYS where openat2 (Linux 5.6) is missing.
+int open_file_beneath(int dir_fd, const char* rel) {
+#ifdef SYS_openat2
+  struct open_how how {};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW;  // R-SEC-6: a FIFO cannot block
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, dir_fd, rel, &how, sizeof how));
+#else
+  (void)dir_fd, (void)rel;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
 // A file name as the NUL-terminated string openat wants, plus a suffix, without allocating
 // (an audit opens two files per blob). A name longer than NAME_MAX stays too long: openat
 // refuses it (ENAMETOOLONG), as it would the full name.
@@ -174,38 +194,56 @@ struct LocalStorage::DirCache {
     return mine;
   }
 
-  // The directory `rel`: cached, or opened from its nearest cached ancestor (a new task folder
-  // of a cached step folder costs one openat).
-  Result<std::shared_ptr<Fd>> get(int root_fd, const std::string& root, std::string_view rel) {
-    Shard& shard = shards[shard_of_this_thread()];
-    std::shared_ptr<Fd> base;
+  // What the cache holds for the directory `rel`: the directory itself (`exact`), or else its
+  // nearest cached ancestor (`base`, whose path is the first `base_len` bytes of `rel`; none:
+  // the root).
+  struct Found {
+    std::shared_ptr<Fd> exact, base;
     std::size_t base_len = 0;
-    {
-      std::lock_guard lock(shard.mu);
-      auto& recent = shard.recent;
-      for (std::size_t i = 0; i < recent.size(); ++i) {
-        const std::string& p = recent[i].first;
-        if (p == rel) {
-          std::rotate(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(i), recent.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-          return recent.front().second;
-        }
-        if (p.size() > base_len && rel.size() > p.size() && rel.substr(0, p.size()) == p && rel[p.size()] == '/')
-          base = recent[i].second, base_len = p.size();
+  };
+  Found find(std::string_view rel) {
+    Shard& shard = shards[shard_of_this_thread()];
+    Found found;
+    std::lock_guard lock(shard.mu);
+    auto& recent = shard.recent;
+    for (std::size_t i = 0; i < recent.size(); ++i) {
+      const std::string& p = recent[i].first;
+      if (p == rel) {
+        std::rotate(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(i), recent.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        found.exact = recent.front().second;
+        return found;
       }
+      if (p.size() > found.base_len && rel.size() > p.size() && rel.substr(0, p.size()) == p && rel[p.size()] == '/')
+        found.base = recent[i].second, found.base_len = p.size();
     }
-    auto d = base ? open_dir_beneath(base->get(), root + "/" + std::string(rel.substr(0, base_len)), rel.substr(base_len + 1), false)
-                  : open_dir_beneath(root_fd, root, rel, false);
+    return found;
+  }
+
+  // The directory `rel`: cached, or opened from its nearest cached ancestor (a new task folder
+  // of a cached step folder costs one openat) and cached. `*fresh` (when asked): whether this
+  // call opened it, so that its description's offset is the caller's alone (list_entries).
+  Result<std::shared_ptr<Fd>> get(int root_fd, const std::string& root, std::string_view rel, bool* fresh = nullptr) {
+    Found found = find(rel);
+    if (fresh) *fresh = !found.exact;
+    if (found.exact) return found.exact;
+    auto d = found.base ? open_dir_beneath(found.base->get(), root + "/" + std::string(rel.substr(0, found.base_len)),
+                                           rel.substr(found.base_len + 1), false)
+                        : open_dir_beneath(root_fd, root, rel, false);
     if (!d) return d.error();
     auto fd = std::make_shared<Fd>(std::move(*d));
+    Shard& shard = shards[shard_of_this_thread()];
     std::lock_guard lock(shard.mu);
     shard.recent.insert(shard.recent.begin(), {std::string(rel), fd});
     if (shard.recent.size() > kSize) shard.recent.pop_back();
     return fd;
   }
 
-  // The directory `rel` for reading: from the cache of a read-only storage, else opened anew.
-  static Result<std::shared_ptr<Fd>> dir_for_read(DirCache* cache, int root_fd, const std::string& root, std::string_view rel) {
-    if (cache) return cache->get(root_fd, root, rel);
+  // The directory `rel` for reading: from the cache of a read-only storage, else opened anew
+  // (then always `*fresh`).
+  static Result<std::shared_ptr<Fd>> dir_for_read(DirCache* cache, int root_fd, const std::string& root, std::string_view rel,
+                                                  bool* fresh = nullptr) {
+    if (cache) return cache->get(root_fd, root, rel, fresh);
+    if (fresh) *fresh = true;
     auto d = open_dir_beneath(root_fd, root, rel, false);
     if (!d) return d.error();
     return std::make_shared<Fd>(std::move(*d));
@@ -258,12 +296,21 @@ Status LocalStorage::list_types(std::string_view dir, const std::function<Status
 
 Status LocalStorage::list_entries(std::string_view dir, bool stat_each, const std::function<Status(const ObjectInfo&)>& each) {
   if (!dir.empty()) CASBLOB_TRY(check_relative_path(dir));
-  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, dir);
+  bool fresh = false;
+  auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, dir, &fresh);
   if (!d) return d.error();
-  // A description of its own to read entries from: the cached descriptor is shared by every
-  // reader of this directory, and reading entries moves its offset.
-  Fd listing(::openat((*d)->get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (listing.get() < 0) return detail::os_error("cannot list", root_ + "/" + std::string(dir), errno, Errc::io_error);
+  // Entries are read from a description no other listing reads from, since reading entries
+  // moves its offset: the one this call just opened, or else a new one of the cached
+  // directory, whose descriptor every reader of the directory shares. (Opening files through
+  // it does not move the offset.) An audit lists each run and step folder once: the second
+  // description was an openat and a close per folder.
+  Fd own;
+  int listing = (*d)->get();
+  if (!fresh) {
+    own = Fd(::openat(listing, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (own.get() < 0) return detail::os_error("cannot list", root_ + "/" + std::string(dir), errno, Errc::io_error);
+    listing = own.get();
+  }
   // One ObjectInfo for the listing: its path keeps its buffer from entry to entry (a <kk>
   // folder of a big store has thousands).
   ObjectInfo info;
@@ -283,7 +330,7 @@ Status LocalStorage::list_entries(std::string_view dir, bool stat_each, const st
       info.stat_known = false;
     } else {
       struct stat st {};
-      if (::fstatat(listing.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0) return {};  // gone meanwhile
+      if (::fstatat(listing, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return {};  // gone meanwhile
       info.type = type_of(st.st_mode);
       info.size = static_cast<std::uint64_t>(st.st_size);
       info.mtime_ns = mtime_ns_of(st);
@@ -296,7 +343,7 @@ Status LocalStorage::list_entries(std::string_view dir, bool stat_each, const st
   // folder: issue 15).
   alignas(struct dirent64) char buf[32 * 1024];
   for (;;) {
-    const ssize_t n = ::getdents64(listing.get(), buf, sizeof buf);
+    const ssize_t n = ::getdents64(listing, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return detail::os_error("cannot list", root_ + "/" + std::string(dir), errno, Errc::io_error);
     if (n == 0) return {};
@@ -318,6 +365,30 @@ Result<ObjectInfo> LocalStorage::stat(std::string_view path) {
 }
 
 Result<std::unique_ptr<Source>> LocalStorage::open(std::string_view path) {
+  // A file whose folder is not cached (a task index: the audit opens one or two per task
+  // folder, and nothing else in it) is opened from the folder's nearest cached ancestor in one
+  // openat2 call, instead of the folder being opened, cached and closed around it. What that
+  // call cannot settle (no openat2 here, a link or a file on the way: ELOOP, ENOTDIR, EXDEV...)
+  // takes the walk one component at a time, which tells which and why (R-SEC-5).
+  if (dir_cache_) {
+    CASBLOB_TRY(check_relative_path(path));
+    const auto parent = split_parent(path).first;
+    if (!parent.empty()) {
+      auto found = dir_cache_->find(parent);
+      if (!found.exact) {
+        const std::string_view rel = found.base ? path.substr(found.base_len + 1) : path;
+        const int fd = open_file_beneath(found.base ? found.base->get() : root_fd_, NameZ(rel).c_str());
+        const int err = errno;
+        const FileSource::ShownName shown{root_, path, {}};
+        if (fd >= 0) {
+          auto src = FileSource::adopt_opened(fd, shown);
+          if (!src) return src.error();
+          return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(*src)));
+        }
+        if (err == ENOENT) return detail::os_error("cannot open", shown.str(), err);
+      }
+    }
+  }
   auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, path);
   if (!p) return p.error();
   auto src = FileSource::open_at(p->dir->get(), NameZ(p->name).c_str(), FileSource::ShownName{root_, path, {}}, false);

@@ -409,6 +409,61 @@ TEST_CASE("LocalStorage lists its root alike every time (audit walks it more tha
   CHECK(names() == want);  // a listing that shared the root descriptor's offset came back empty
 }
 
+// A read-only LocalStorage opens a file whose folder it has not cached (a task index) from the
+// nearest cached ancestor in one openat2 call: that call must refuse what the walk one
+// component at a time refuses, and tell the same errors.
+TEST_CASE("LocalStorage::open below uncached folders: links, files and FIFOs on the way are refused, as the walk refuses them",
+          "[store][security]") {
+  test::TempDir t, outside;
+  fs::create_directories(t.dir / "F" / "1" / "start" / "2");
+  std::ofstream(t.dir / "F" / "1" / "start" / "2" / "0.data.json") << "{\"objects\": {}}";
+  std::ofstream(outside.dir / "0.data.json") << "outside";
+  fs::create_directory_symlink(outside.dir, t.dir / "F" / "1" / "start" / "linked");  // a task folder that is a link
+  fs::create_directory_symlink(outside.dir, t.dir / "F" / "2");                       // a run folder that is a link
+  std::ofstream(t.dir / "F" / "1" / "start" / "file") << "x";                         // a task "folder" that is a file
+  REQUIRE(::mkfifo((t.dir / "F" / "1" / "start" / "2" / "1.data.json").c_str(), 0600) == 0);
+  fs::create_symlink(outside.dir / "0.data.json", t.dir / "F" / "1" / "start" / "2" / "2.data.json");
+  auto st = LocalStorage::open(t.dir.string(), {.read_only = true});
+  REQUIRE(st.ok());
+  auto read_all = [&](std::string_view path) -> Result<std::string> {
+    auto src = (*st)->open(path);
+    if (!src) return src.error();
+    std::string got(64, '\0');
+    auto n = (*src)->read(std::span(reinterpret_cast<std::uint8_t*>(got.data()), got.size()));
+    if (!n) return n.error();
+    got.resize(*n);
+    return got;
+  };
+  for (bool step_cached : {false, true}) {
+    INFO("step folder cached: " << step_cached);
+    if (step_cached) REQUIRE((*st)->list_types("F/1/start", [](const ObjectInfo&) { return Status{}; }).ok());
+    auto good = read_all("F/1/start/2/0.data.json");
+    REQUIRE(good.ok());
+    CHECK(*good == "{\"objects\": {}}");
+    auto missing = read_all("F/1/start/2/3.data.json");
+    CHECK(missing.error().code == Errc::not_found);
+    CHECK(read_all("F/1/start/9/0.data.json").error().code == Errc::not_found);  // a missing folder on the way
+    for (std::string path : {"F/1/start/linked/0.data.json", "F/2/start/2/0.data.json"}) {
+      auto linked = read_all(path);
+      REQUIRE_FALSE(linked.ok());
+      CHECK(linked.error().code == Errc::io_error);
+      CHECK(linked.error().message.find("symbolic link") != std::string::npos);
+    }
+    auto through_file = read_all("F/1/start/file/0.data.json");
+    REQUIRE_FALSE(through_file.ok());
+    CHECK(through_file.error().code == Errc::io_error);
+    CHECK(through_file.error().message.find("not a directory") != std::string::npos);
+    auto fifo = read_all("F/1/start/2/1.data.json");  // opened without blocking, refused before a read
+    REQUIRE_FALSE(fifo.ok());
+    CHECK(fifo.error().code == Errc::io_error);
+    CHECK(fifo.error().message.find("a FIFO") != std::string::npos);
+    auto final_link = read_all("F/1/start/2/2.data.json");
+    REQUIRE_FALSE(final_link.ok());
+    CHECK(final_link.error().code == Errc::io_error);
+    CHECK(final_link.error().message.find("symbolic link") != std::string::npos);
+  }
+}
+
 // A read-only LocalStorage keeps a cache of directory descriptors per thread (8 of them, 32
 // folders each; threads beyond 8 share): more threads than caches, and more folders than a
 // cache holds, each read back its own bytes, and listings stay complete.
