@@ -3,8 +3,8 @@
 // Every path is resolved beneath the root's directory descriptor, one component at a time with
 // O_NOFOLLOW, or (reads of a read-only store) several at once with openat2's RESOLVE_BENEATH |
 // RESOLVE_NO_SYMLINKS: a symbolic link anywhere below the root is refused, so a link planted in a
-// store can send no read and no write outside it (spec 10.3, R-SEC-5). Writes are temporary file + fsync + rename +
-// directory fsync (R-KEY-4, spec 10.6).
+// store can send no read and no write outside it (spec 10.3, R-SEC-5). Writes are temporary
+// file + fsync + rename + directory fsync (R-KEY-4, spec 10.6).
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
