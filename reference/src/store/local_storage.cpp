@@ -366,35 +366,36 @@ Result<ObjectInfo> LocalStorage::stat(std::string_view path) {
 }
 
 Result<std::unique_ptr<Source>> LocalStorage::open(std::string_view path) {
+  CASBLOB_TRY(check_relative_path(path));
+  const auto [parent, name] = split_parent(path);
+  const FileSource::ShownName shown{root_, path, {}};
+  auto as_source = [](Result<FileSource> src) -> Result<std::unique_ptr<Source>> {
+    if (!src) return src.error();
+    return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(*src)));
+  };
   // A file whose folder is not cached (a task index: the audit opens one or two per task
   // folder, and nothing else in it) is opened from the folder's nearest cached ancestor in one
   // openat2 call, instead of the folder being opened, cached and closed around it. What that
   // call cannot settle (no openat2 here, a link or a file on the way: ELOOP, ENOTDIR, EXDEV...)
   // takes the walk one component at a time, which tells which and why (R-SEC-5).
-  if (dir_cache_) {
-    CASBLOB_TRY(check_relative_path(path));
-    const auto parent = split_parent(path).first;
-    if (!parent.empty()) {
-      auto found = dir_cache_->find(parent);
-      if (!found.exact) {
-        const std::string_view rel = found.base ? path.substr(found.base_len + 1) : path;
-        const int fd = open_file_beneath(found.base ? found.base->get() : root_fd_, NameZ(rel).c_str());
-        const int err = errno;
-        const FileSource::ShownName shown{root_, path, {}};
-        if (fd >= 0) {
-          auto src = FileSource::adopt_opened(fd, shown);
-          if (!src) return src.error();
-          return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(*src)));
-        }
-        if (err == ENOENT) return detail::os_error("cannot open", shown.str(), err);
-      }
+  std::shared_ptr<Fd> dir;
+  if (dir_cache_ && !parent.empty()) {
+    auto found = dir_cache_->find(parent);
+    dir = std::move(found.exact);
+    if (!dir) {
+      const std::string_view rel = found.base ? path.substr(found.base_len + 1) : path;
+      const int fd = open_file_beneath(found.base ? found.base->get() : root_fd_, NameZ(rel).c_str());
+      const int err = errno;
+      if (fd >= 0) return as_source(FileSource::adopt_opened(fd, shown));
+      if (err == ENOENT) return detail::os_error("cannot open", shown.str(), err);
     }
   }
-  auto p = DirCache::parent_for_read(dir_cache_.get(), root_fd_, root_, path);
-  if (!p) return p.error();
-  auto src = FileSource::open_at(p->dir->get(), NameZ(p->name).c_str(), FileSource::ShownName{root_, path, {}}, false);
-  if (!src) return src.error();
-  return std::unique_ptr<Source>(std::make_unique<FileSource>(std::move(*src)));
+  if (!dir) {
+    auto d = DirCache::dir_for_read(dir_cache_.get(), root_fd_, root_, parent);
+    if (!d) return d.error();
+    dir = std::move(*d);
+  }
+  return as_source(FileSource::open_at(dir->get(), NameZ(name).c_str(), shown, false));
 }
 
 Result<SidecarText> LocalStorage::read_sidecar(std::string_view blob_path) {
