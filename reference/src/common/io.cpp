@@ -13,6 +13,7 @@
 
 #include "common/failpoint.hpp"
 #include "common/os_error.hpp"
+#include "common/read_open_flags.hpp"
 #include "common/temp_registry.hpp"
 
 namespace casblob {
@@ -48,10 +49,7 @@ Result<FileSource> FileSource::open_at(int dir_fd, const std::string& name, cons
 }
 
 Result<FileSource> FileSource::open_at(int dir_fd, const char* name, const ShownName& shown, bool follow) {
-  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer for ever (spec
-  // 10.7). The type is checked on the descriptor, so nothing can swap the file in between.
-  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW);
-  int fd = ::openat(dir_fd, name, flags);
+  int fd = ::openat(dir_fd, name, detail::read_open_flags(follow));
   if (fd < 0) {
     const int err = errno;
     if (err == ELOOP && !follow)

@@ -27,6 +27,7 @@
 #include "casblob/store.hpp"
 #include "common/failpoint.hpp"
 #include "common/os_error.hpp"
+#include "common/read_open_flags.hpp"
 #include "store/sidecar_limits.hpp"
 
 namespace casblob {
@@ -126,7 +127,7 @@ Result<Fd> open_dir_beneath(int base_fd, std::string shown, std::string_view rel
 int open_file_beneath(int dir_fd, const char* rel) {
 #ifdef SYS_openat2
   struct open_how how {};
-  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW;  // R-SEC-6: a FIFO cannot block
+  how.flags = detail::read_open_flags(false);
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
   return static_cast<int>(::syscall(SYS_openat2, dir_fd, rel, &how, sizeof how));
 #else
