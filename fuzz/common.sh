@@ -42,3 +42,14 @@ fuzz_write_dicts() {
     for d in $dicts; do cat "$FUZZ_ROOT/fuzz/dict/$d.dict" >>"$1/$h.dict"; done
   done < <(grep -E '^[a-z]' "$FUZZ_ROOT/fuzz/harnesses")
 }
+
+# One summary line, the format of fuzz/campaign and fuzz/peers: name, seconds, executions,
+# the last libFuzzer status line (INITED/DONE: cov, ft, corp), findings.
+fuzz_summary_line() {
+  local cov ft corp
+  cov=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$4")
+  ft=$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$4")
+  corp=$(sed -nE 's/.*corp: ([0-9]+\/[0-9a-zA-Z]+).*/\1/p' <<<"$4")
+  printf '%-22s %4ss %9s execs %7s exec/s  cov: %-5s ft: %-6s corp: %-12s findings: %s\n' \
+    "$1" "$2" "$3" "$(($3 / ($2 ? $2 : 1)))" "$cov" "$ft" "$corp" "$5"
+}
