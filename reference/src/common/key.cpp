@@ -171,9 +171,27 @@ void Sha1::reset() noexcept {
   error_ = Status{};
 }
 
+// Every save spells its key (R-KEY-1: lowercase hex): byte by byte, a table look-up per digit
+// was 7% of a 234 B raw save (issue 19). SSE2 spells 16 bytes at a time: each nibble n becomes
+// '0' + n, plus 'a' - '0' - 10 where n > 9.
 void to_hex(ByteView data, char* out) noexcept {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i low_nibble = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
+  const __m128i zero_char = _mm_set1_epi8('0'), letter_gap = _mm_set1_epi8('a' - '0' - 10);
+  auto spell = [&](__m128i nibbles) {
+    __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(nibbles, nine), letter_gap);
+    return _mm_add_epi8(_mm_add_epi8(nibbles, zero_char), letters);
+  };
+  for (; i + 16 <= data.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + i));
+    __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low_nibble), lo = _mm_and_si128(v, low_nibble);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i), spell(_mm_unpacklo_epi8(hi, lo)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * i + 16), spell(_mm_unpackhi_epi8(hi, lo)));
+  }
+#endif
   static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < data.size(); ++i) {
+  for (; i < data.size(); ++i) {
     out[2 * i] = kHex[data[i] >> 4];
     out[2 * i + 1] = kHex[data[i] & 15];
   }

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <thread>
+#include <vector>
 
 #include "casblob/casblob.hpp"
 #include "support.hpp"
@@ -137,6 +139,24 @@ TEST_CASE("is_valid_key and key_digest: exactly 40 of [0-9a-f]; any other byte a
   CHECK((*d)[7] == 0xef);
   CHECK((*d)[19] == 0x67);
   CHECK_FALSE(key_digest(std::string(39, 'a')));
+}
+
+TEST_CASE("to_hex spells every byte value as two lowercase digits, at every length and offset", "[store][key]") {
+  // The 16-byte steps and the byte-by-byte tail must agree with printf's %02x wherever a
+  // byte falls: lengths 0-40 cross both, and every byte value visits every position.
+  for (std::size_t len = 0; len <= 40; ++len)
+    for (int first = 0; first < 256; ++first) {
+      std::vector<std::uint8_t> bytes(len);
+      for (std::size_t i = 0; i < len; ++i) bytes[i] = static_cast<std::uint8_t>(first + 37 * i);
+      std::string model;
+      for (auto b : bytes) {
+        char two[3];
+        std::snprintf(two, sizeof two, "%02x", b);
+        model += two;
+      }
+      INFO("length " << len << ", first byte " << first);
+      CHECK(to_hex(ByteView(bytes.data(), bytes.size())) == model);
+    }
 }
 
 TEST_CASE("HexDigest (DecodeInfo::sha1) spells and compares as the key's string does", "[store][key]") {
