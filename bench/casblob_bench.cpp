@@ -8,8 +8,9 @@
 // Per (payload, encoding, op) the variants are timed interleaved, round-robin, so that noise
 // from other processes on the machine hits them alike and their ratio stays meaningful:
 //   save  casblob         encode_blob(ByteView, opts)              SHA-1 + encode, in memory
-//         casblob_reuse   BlobEncoder::encode(ByteView, opts, out, stored): contexts and output
-//                         reused; a raw blob's stored bytes are the input itself (not copied)
+//         casblob_reuse   BlobEncoder::encode(ByteView, opts, out, stored, info): contexts, output
+//                         and EncodeInfo reused; a raw blob's stored bytes are the input itself
+//                         (not copied)
 //         casblob_stream  encode_blob(Source&, size, opts, Sink&)  (payloads <= 4 KiB: per-blob cost)
 //         ceiling_whole   SHA-1 then raw deflate + ISA-L CRC / LZ4F_compressFrame / memcpy, into a
 //                         warm buffer, contexts reset, SHA-1 by SHA1_Init on a kept context
@@ -446,6 +447,7 @@ int main(int argc, char** argv) {
       BlobEncoder encoder;
       BlobDecoder decoder;
       Bytes reused_out;
+      EncodeInfo reused_info;
 
       std::vector<Variant> save{
           {"casblob", [&] {
@@ -455,8 +457,9 @@ int main(int argc, char** argv) {
           // What a long-lived caller does: one BlobEncoder, one output vector, blob after blob.
           {"casblob_reuse", [&] {
              ByteView stored;
-             auto r = encoder.encode(in, eo, reused_out, stored);
-             if (!r || r->key != key || stored.size() != blob.size()) die("casblob reused save changed");
+             if (!encoder.encode(in, eo, reused_out, stored, reused_info).ok() || reused_info.key != key ||
+                 stored.size() != blob.size())
+               die("casblob reused save changed");
            }, {}, {}},
           {"ceiling_whole", [&] {
              std::uint8_t k[20];

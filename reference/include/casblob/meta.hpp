@@ -61,6 +61,8 @@ MetaDoc parse_meta(std::string_view text);
 
 // Exactly what Metaflow writes: json.dumps({"cas_raw": raw, "cas_version": v}) (spec 4.1).
 std::string emit_meta(bool raw, int version);
+// The same into `out`, overwritten (its memory reused: a batch writer allocates nothing).
+void emit_meta(bool raw, int version, std::string& out);
 
 // R-SEC-8: a strict reader accepts objects and arrays nested up to 512 deep (the top-level
 // object counts as one), and no deeper (meta_invalid). Sidecars Metaflow writes nest 1 deep.

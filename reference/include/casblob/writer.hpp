@@ -52,10 +52,12 @@ class BlobEncoder {
   Result<Encoded> encode(ByteView data, const EncodeOptions& opts);
   // Into `out`, overwritten with the encoded bytes (its memory is reused once it has grown).
   Result<EncodeInfo> encode(ByteView data, const EncodeOptions& opts, Bytes& out);
-  // The same, zero-copy where the format allows: `stored` is the payload to store, `data`
-  // itself for a raw blob (its stored bytes are its content: only the key is computed, `out` is
-  // left empty), else a view of `out`. On error `stored` is empty.
-  Result<EncodeInfo> encode(ByteView data, const EncodeOptions& opts, Bytes& out, ByteView& stored);
+  // The same with everything a long-lived caller keeps, zero-copy where the format allows:
+  // `stored` is the payload to store, `data` itself for a raw blob (its stored bytes are its
+  // content: only the key is computed, `out` is left empty), else a view of `out`; `info` is
+  // overwritten, its strings' memory reused (a small blob's save allocates nothing: issue 19).
+  // On error `stored` is empty and `info` unspecified.
+  Status encode(ByteView data, const EncodeOptions& opts, Bytes& out, ByteView& stored, EncodeInfo& info);
 
  private:
   struct Impl;

@@ -72,16 +72,21 @@ MetaDoc parse_meta(std::string_view text) {
   return doc;
 }
 
-std::string emit_meta(bool raw, int version) {
+void emit_meta(bool raw, int version, std::string& out) {
   // R-META-1, R-META-2, R-META-3: json.dumps default separators ", " and ": ", insertion
   // order cas_raw, cas_version, an integer literal, ASCII.
-  // Built in one string (one allocation): every save emits one (issue 19).
+  // Built in one string (at most one allocation): every save emits one (issue 19).
   char digits[12];
   const auto end = std::to_chars(digits, digits + sizeof digits, version).ptr;
+  out.clear();
+  out.reserve(40 + static_cast<std::size_t>(end - digits));
+  out.append("{\"cas_raw\": ").append(raw ? "true" : "false").append(", \"cas_version\": ");
+  out.append(digits, end).push_back('}');
+}
+
+std::string emit_meta(bool raw, int version) {
   std::string s;
-  s.reserve(40 + static_cast<std::size_t>(end - digits));
-  s.append("{\"cas_raw\": ").append(raw ? "true" : "false").append(", \"cas_version\": ");
-  s.append(digits, end).push_back('}');
+  emit_meta(raw, version, s);
   return s;
 }
 

@@ -107,10 +107,19 @@ EncodeInfo make_encode_info(const EncodeOptions& opts, std::string key, std::uin
                             std::uint64_t stored_size) {
   EncodeInfo info;
   info.key = std::move(key);
-  info.meta = emit_meta(opts.raw, opts.version);
+  emit_meta(opts.raw, opts.version, info.meta);
   info.input_size = input_size;
   info.stored_size = stored_size;
   return info;
+}
+
+void fill_encode_info(const EncodeOptions& opts, const Sha1::Digest& key, std::uint64_t input_size,
+                      std::uint64_t stored_size, EncodeInfo& info) {
+  info.key.resize(2 * key.size());
+  to_hex(ByteView(key.data(), key.size()), info.key.data());
+  emit_meta(opts.raw, opts.version, info.meta);
+  info.input_size = input_size;
+  info.stored_size = stored_size;
 }
 
 }  // namespace casblob::detail

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "casblob/key.hpp"
 #include "casblob/writer.hpp"
 
 namespace casblob::detail {
@@ -37,6 +38,10 @@ class EncoderSet {
 
 EncodeInfo make_encode_info(const EncodeOptions& opts, std::string key, std::uint64_t input_size,
                             std::uint64_t stored_size);
+// The same into a caller's `info`, the key spelled from its digest: the strings' memory is
+// reused, so a writer that keeps `info` from blob to blob allocates nothing for it.
+void fill_encode_info(const EncodeOptions& opts, const Sha1::Digest& key, std::uint64_t input_size,
+                      std::uint64_t stored_size, EncodeInfo& info);
 
 // Room for the encoded output of n bytes: stored deflate blocks and uncompressed lz4 blocks add
 // a few bytes per 16 KB at most, plus headers.

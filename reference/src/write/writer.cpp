@@ -80,8 +80,8 @@ struct BlobEncoder::Impl {
   }
 
   template <class Input>
-  Result<EncodeInfo> encode_any(Input& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts,
-                                Sink& out) {
+  Status encode_any(Input& in, std::optional<std::uint64_t> size_hint, const EncodeOptions& opts, Sink& out,
+                    EncodeInfo& info) {
     CountingSink counted(out);
     auto enc = encoders.select(opts, size_hint, counted);
     if (!enc) return enc.error();
@@ -90,9 +90,46 @@ struct BlobEncoder::Impl {
     if constexpr (std::is_same_v<Input, ByteView>) total = casblob::pump(in, sha, **enc);
     else total = pump(in, **enc);
     if (!total) return total.error();
-    auto key = sha.hex_digest();
+    auto key = sha.digest();
     if (!key) return key.error();
-    return detail::make_encode_info(opts, std::move(*key), *total, counted.count());
+    detail::fill_encode_info(opts, *key, *total, counted.count(), info);
+    return {};
+  }
+
+  // In memory, into `out` (overwritten); on error `out` is left empty.
+  Status encode_bytes(ByteView data, const EncodeOptions& opts, Bytes& out, EncodeInfo& info) {
+#if CASBLOB_WITH_LZ4
+    // The one-shot call for the fast levels (its state lives on the stack); at the HC levels it
+    // would allocate and clear a 256 KB HC state per blob, where the kept Lz4Writer (same bytes)
+    // resets its own: there the streaming path below is the cheaper one.
+    constexpr int kFirstHcLevel = 3;
+    if (opts.version == 2 && !opts.raw && opts.lz4.level < kFirstHcLevel && lz4_one_shot(data, opts.lz4, out)) {
+      sha.reset();
+      Status s = sha.update(data);
+      if (s.ok()) {
+        auto key = sha.digest();
+        if (key) {
+          detail::fill_encode_info(opts, *key, data.size(), out.size(), info);
+          return {};
+        }
+        s = key.error();
+      }
+      out.clear();
+      return s;
+    }
+#endif
+    BytesDirectSink sink(out);  // overwrites `out` from its start
+    try {
+      if (out.capacity() < detail::encoded_size_bound(data.size())) out.reserve(detail::encoded_size_bound(data.size()));
+    } catch (const std::exception&) {  // a hint only: grow as needed instead
+    }
+    Status s = encode_any(data, std::uint64_t{data.size()}, opts, sink, info);
+    if (!s.ok()) {
+      out.clear();
+      return s;
+    }
+    sink.finish();
+    return {};
   }
 };
 
@@ -100,53 +137,33 @@ BlobEncoder::BlobEncoder() : impl_(std::make_unique<Impl>()) {}
 BlobEncoder::~BlobEncoder() = default;
 
 Result<EncodeInfo> BlobEncoder::encode(Source& in, const EncodeOptions& opts, Sink& out) {
-  return impl_->encode_any(in, in.size_hint(), opts, out);
+  EncodeInfo info;
+  CASBLOB_TRY(impl_->encode_any(in, in.size_hint(), opts, out, info));
+  return info;
 }
 
 Result<EncodeInfo> BlobEncoder::encode(ByteView data, const EncodeOptions& opts, Bytes& out) {
-#if CASBLOB_WITH_LZ4
-  // The one-shot call for the fast levels (its state lives on the stack); at the HC levels it
-  // would allocate and clear a 256 KB HC state per blob, where the kept Lz4Writer (same bytes)
-  // resets its own: there the streaming path below is the cheaper one.
-  constexpr int kFirstHcLevel = 3;
-  if (opts.version == 2 && !opts.raw && opts.lz4.level < kFirstHcLevel && lz4_one_shot(data, opts.lz4, out)) {
-    impl_->sha.reset();
-    CASBLOB_TRY(impl_->sha.update(data));
-    auto key = impl_->sha.hex_digest();
-    if (!key) return key.error();
-    return detail::make_encode_info(opts, std::move(*key), data.size(), out.size());
-  }
-#endif
-  BytesDirectSink sink(out);  // overwrites `out` from its start
-  try {
-    if (out.capacity() < detail::encoded_size_bound(data.size())) out.reserve(detail::encoded_size_bound(data.size()));
-  } catch (const std::exception&) {  // a hint only: grow as needed instead
-  }
-  auto info = impl_->encode_any(data, std::uint64_t{data.size()}, opts, sink);
-  if (!info) {
-    out.clear();
-    return info.error();
-  }
-  sink.finish();
+  EncodeInfo info;
+  CASBLOB_TRY(impl_->encode_bytes(data, opts, out, info));
   return info;
 }
 
-Result<EncodeInfo> BlobEncoder::encode(ByteView data, const EncodeOptions& opts, Bytes& out, ByteView& stored) {
+Status BlobEncoder::encode(ByteView data, const EncodeOptions& opts, Bytes& out, ByteView& stored, EncodeInfo& info) {
   stored = {};
   if (!opts.raw) {
-    auto info = encode(data, opts, out);
-    if (info) stored = ByteView(out.data(), out.size());
-    return info;
+    CASBLOB_TRY(impl_->encode_bytes(data, opts, out, info));
+    stored = ByteView(out.data(), out.size());
+    return {};
   }
   // The raw encoder passes its input on: a ViewOrBytesSink keeps it a view of `data`.
   ViewOrBytesSink sink(data, out);
-  auto info = impl_->encode_any(data, std::uint64_t{data.size()}, opts, sink);
-  if (!info) {
+  Status s = impl_->encode_any(data, std::uint64_t{data.size()}, opts, sink, info);
+  if (!s.ok()) {
     out.clear();
-    return info.error();
+    return s;
   }
   stored = sink.finish();
-  return info;
+  return {};
 }
 
 Result<Encoded> BlobEncoder::encode(ByteView data, const EncodeOptions& opts) {
