@@ -73,10 +73,7 @@ class HexDigest {
   friend std::ostream& operator<<(std::ostream& os, const HexDigest& h) { return os << h.str(); }
 
  private:
-  // Aligned to 8 (24 bytes in all): copies and compares move whole words. At 21 bytes a copy
-  // was a 16-byte and an overlapping 8-byte move whose next 16-byte load straddled both, a
-  // store-forwarding stall on every read's DecodeInfo (issue 19: most of finish()'s samples).
-  alignas(8) Sha1::Digest digest_{};
+  Sha1::Digest digest_{};
   bool set_ = false;
 };
 
