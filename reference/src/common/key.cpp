@@ -23,6 +23,7 @@
 
 namespace casblob {
 
+#if !defined(__SSE2__)  // the scalar parse; with SSE2, hex_values below
 namespace {
 
 // A key character's value (0-15), or kNotDigit for the 240 byte values a key may not hold.
@@ -36,8 +37,8 @@ constexpr std::array<std::uint8_t, 256> kNibble = [] {
 }();
 
 }  // namespace
+#endif
 
-// R-KEY-2: exactly 40 lowercase hexadecimal digits, before the key is used for anything.
 #if defined(__SSE2__)
 namespace {
 
@@ -59,6 +60,7 @@ __m128i hex_pairs(__m128i v) {
 }  // namespace
 #endif
 
+// R-KEY-2: exactly 40 lowercase hexadecimal digits, before the key is used for anything.
 // Every listed file name, every key of a task index and every keyed read passes here (an
 // audit: ~3 per blob; the table loop below was 1% of an audit's metadata level): key_digest's
 // vector steps without the values, the last one over characters 24-39.
