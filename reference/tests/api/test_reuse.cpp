@@ -271,6 +271,17 @@ TEST_CASE("reuse: the content overloads keep a raw blob a view of the caller's b
       CHECK(decoded.empty());
     }
   }
+  // A failed encode hands out no stored bytes, whatever `stored` held before.
+  for (bool raw : {true, false}) {
+    EncodeOptions bad;
+    bad.version = 3;
+    bad.raw = raw;
+    ByteView stored(out.data(), out.size());
+    Status s = encoder.encode(as_bytes("x"), bad, out, stored, info);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().code == Errc::usage);
+    CHECK(stored.empty());
+  }
 }
 
 TEST_CASE("reuse: ViewOrBytesSink copies the view in before the first room, and bytes from elsewhere", "[reuse]") {
