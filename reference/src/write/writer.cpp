@@ -90,9 +90,14 @@ struct BlobEncoder::Impl {
     if constexpr (std::is_same_v<Input, ByteView>) total = casblob::pump(in, sha, **enc);
     else total = pump(in, **enc);
     if (!total) return total.error();
+    return key_info(opts, *total, counted.count(), info);
+  }
+
+  // The key of what `sha` has hashed, and the rest of `info`.
+  Status key_info(const EncodeOptions& opts, std::uint64_t input_size, std::uint64_t stored_size, EncodeInfo& info) {
     auto key = sha.digest();
     if (!key) return key.error();
-    detail::fill_encode_info(opts, *key, *total, counted.count(), info);
+    detail::fill_encode_info(opts, *key, input_size, stored_size, info);
     return {};
   }
 
@@ -106,15 +111,8 @@ struct BlobEncoder::Impl {
     if (opts.version == 2 && !opts.raw && opts.lz4.level < kFirstHcLevel && lz4_one_shot(data, opts.lz4, out)) {
       sha.reset();
       Status s = sha.update(data);
-      if (s.ok()) {
-        auto key = sha.digest();
-        if (key) {
-          detail::fill_encode_info(opts, *key, data.size(), out.size(), info);
-          return {};
-        }
-        s = key.error();
-      }
-      out.clear();
+      if (s.ok()) s = key_info(opts, data.size(), out.size(), info);
+      if (!s.ok()) out.clear();
       return s;
     }
 #endif
