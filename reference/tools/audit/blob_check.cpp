@@ -52,7 +52,7 @@ std::string proof_note(const ProfileReads& r) {
 }  // namespace
 
 BlobChecker::BlobChecker(Storage& storage, std::uint64_t max_size)
-    : storage_(storage), max_size_(max_size), buf_(kWholeBlobBytes + 1) {}
+    : storage_(storage), max_size_(max_size), buf_(new std::uint8_t[kWholeBlobBytes + 1]) {}
 
 Result<std::size_t> BlobChecker::fill(Source& src, std::span<std::uint8_t> into) {
   std::size_t n = 0;
@@ -66,13 +66,13 @@ Result<std::size_t> BlobChecker::fill(Source& src, std::span<std::uint8_t> into)
 }
 
 Status BlobChecker::stream_rest(Source& src, std::uint64_t& total) {
-  const std::span<std::uint8_t> chunk(buf_.data(), kDefaultChunk);
+  const std::span<std::uint8_t> chunk(buf_.get(), kDefaultChunk);
   while (reads_.wants_more()) {
     auto n = src.read(chunk);
     if (!n) return n.error();
     if (*n == 0) break;
     total += *n;
-    reads_.update(ByteView(buf_.data(), *n));
+    reads_.update(ByteView(buf_.get(), *n));
   }
   return {};
 }
@@ -82,16 +82,16 @@ Status BlobChecker::stream_rest(Source& src, std::uint64_t& total) {
 Status BlobChecker::replay(const BlobRef& blob, std::uint64_t head_size, bool whole) {
   reads_.start_replay();
   if (whole) {
-    reads_.update(ByteView(buf_.data(), head_size));
+    reads_.update(ByteView(buf_.get(), head_size));
     return {};
   }
   auto src = storage_.open(blob.path);
   if (!src) return src.error();
   for (;;) {
-    auto n = (*src)->read(std::span<std::uint8_t>(buf_.data(), kDefaultChunk));
+    auto n = (*src)->read(std::span<std::uint8_t>(buf_.get(), kDefaultChunk));
     if (!n) return n.error();
     if (*n == 0) return {};
-    reads_.update(ByteView(buf_.data(), *n));
+    reads_.update(ByteView(buf_.get(), *n));
   }
 }
 
@@ -143,11 +143,11 @@ void BlobChecker::check(const BlobRef& blob, bool decode, BlobResult& out) {
   reads_.begin(*sidecar, blob.key, max_size_, decode);
   const std::size_t cap = decode ? (st.size < kWholeBlobBytes ? st.size + 1 : kDefaultChunk)
                                  : std::min<std::uint64_t>(st.size + 1, kHeadBytes);
-  auto n = fill(src, std::span<std::uint8_t>(buf_.data(), std::max<std::size_t>(cap, 1)));
+  auto n = fill(src, std::span<std::uint8_t>(buf_.get(), std::max<std::size_t>(cap, 1)));
   if (!n) return unreadable(n.error());
   const bool whole = *n < std::max<std::size_t>(cap, 1);
   std::uint64_t total = *n;
-  reads_.start(ByteView(buf_.data(), *n), whole);
+  reads_.start(ByteView(buf_.get(), *n), whole);
   if (decode && !whole) {
     if (Status s = stream_rest(src, total); !s.ok()) return unreadable(s.error());
   }
@@ -165,7 +165,7 @@ void BlobChecker::check(const BlobRef& blob, bool decode, BlobResult& out) {
   if (out.raw && !out.content && whole) out.content = total;
   // rawTransfer looks at the first bytes only: they are in the buffer when the blob was read
   // whole or at --level metadata.
-  classify(blob, st, *sidecar, out, ByteView(buf_.data(), std::min<std::uint64_t>(*n, kHeadBytes)), decode);
+  classify(blob, st, *sidecar, out, ByteView(buf_.get(), std::min<std::uint64_t>(*n, kHeadBytes)), decode);
   out.proven_as = reads_.proven_as();
   reads_.swap_outcomes(out.outcomes);
 }

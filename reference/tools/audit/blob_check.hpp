@@ -3,6 +3,7 @@
 // worker: its buffers and readers are reused from blob to blob.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,7 +59,10 @@ class BlobChecker {
 
   Storage& storage_;
   std::uint64_t max_size_;
-  Bytes buf_;  // kWholeBlobBytes, allocated once
+  // kWholeBlobBytes + 1, allocated once and not zeroed (`new std::uint8_t[n]`): a small blob
+  // touches only the pages it is read into, where a zero-filled Bytes faulted in all 257 of
+  // them for every worker before its first blob.
+  std::unique_ptr<std::uint8_t[]> buf_;
   ProfileReads reads_;
 };
 
