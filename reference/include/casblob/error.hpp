@@ -85,6 +85,8 @@ struct Error {
 
   // "corrupt/checksum" or "key_mismatch": the compact stable form used in reports.
   std::string label() const;
+  // The same into `out`, its memory reused (the audit labels outcomes of every blob).
+  void label_to(std::string& out) const;
 };
 
 // Status: an Error whose code may be ok. An ok Status is one null pointer: a stream decoder

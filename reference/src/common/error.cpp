@@ -82,12 +82,17 @@ int exit_code(Errc code) noexcept {
 }
 
 std::string Error::label() const {
-  std::string s{name(code)};
-  if (detail != Detail::none) {
-    s += '/';
-    s += name(detail);
-  }
+  std::string s;
+  label_to(s);
   return s;
+}
+
+void Error::label_to(std::string& out) const {
+  out.assign(name(code));
+  if (detail != Detail::none) {
+    out += '/';
+    out += name(detail);
+  }
 }
 
 }  // namespace casblob

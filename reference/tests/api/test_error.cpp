@@ -99,6 +99,20 @@ TEST_CASE("label joins name and detail", "[error]") {
   for (const auto& e : error_table()) CHECK(Error(e.code, "x").label() == e.name);
 }
 
+TEST_CASE("label_to overwrites what the string held with the label", "[error]") {
+  // The audit keeps one string per outcome and labels every blob's errors into it: a label
+  // shorter than the last one must not keep the last one's tail.
+  std::string s = "corrupt/checksum and then some text longer than any label";
+  Error(Errc::unhandled, "x").label_to(s);
+  CHECK(s == "unhandled");
+  Error(Errc::corrupt, "x", Detail::checksum).label_to(s);
+  CHECK(s == "corrupt/checksum");
+  for (const auto& e : error_table()) {
+    Error(e.code, "x").label_to(s);
+    CHECK(s == Error(e.code, "x").label());
+  }
+}
+
 TEST_CASE("a Status keeps its error through copies and moves; an ok one reads as Errc::ok", "[error]") {
   Status ok;
   CHECK(ok.ok());

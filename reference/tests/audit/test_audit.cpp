@@ -63,7 +63,8 @@ std::set<std::string> ids(const AuditReport& r) {
 }
 
 // What decode_blob says under `p`: the audit's outcome classes (report.hpp).
-Outcome decode_outcome(Storage& st, const std::string& path, const std::string& key, Profile p, std::string* label) {
+Outcome decode_outcome(Storage& st, const std::string& path, const std::string& key, Profile p, std::string* label,
+                       std::string* message = nullptr) {
   auto sidecar = st.read_sidecar(path);
   REQUIRE(sidecar.ok());
   auto src = st.open(path);
@@ -75,6 +76,7 @@ Outcome decode_outcome(Storage& st, const std::string& path, const std::string& 
   auto info = decode_blob(**src, *sidecar, ro, sink);
   if (!info) {
     *label = info.error().label();
+    if (message) *message = info.error().message;
     // The models' unhandled errors are Python's exceptions ("BadGzipFile: ...",
     // "JSONDecodeError: ..."): the audit's label names the class, as its rows of real imports do.
     const std::string& m = info.error().message;
@@ -276,8 +278,8 @@ TEST_CASE("audit/per-profile outcomes agree with decode_blob under each profile 
       BlobResult res = checker.check(b, decode);
       REQUIRE(res.outcomes.size() == std::size(kAllProfiles));
       for (std::size_t i = 0; i < std::size(kAllProfiles); ++i) {
-        std::string label;
-        const Outcome want = decode_outcome(*st, b.path, b.key, kAllProfiles[i], &label);
+        std::string label, message;
+        const Outcome want = decode_outcome(*st, b.path, b.key, kAllProfiles[i], &label, &message);
         INFO(b.path << " under " << name(kAllProfiles[i]) << (decode ? "" : " (metadata)"));
         if (!decode) {
           // Metadata level: an outcome is given only where no decode is needed, and then right.
@@ -285,7 +287,15 @@ TEST_CASE("audit/per-profile outcomes agree with decode_blob under each profile 
           continue;
         }
         CHECK(res.outcomes[i].outcome == want);
-        if (want == Outcome::clean_error || want == Outcome::unhandled) CHECK(res.outcomes[i].error == label);
+        // One checker and its outcomes' strings serve every blob: each error's label and message
+        // are this blob's, whole (none of the previous blob's left over).
+        if (want == Outcome::clean_error || want == Outcome::unhandled) {
+          CHECK(res.outcomes[i].error == label);
+          CHECK(res.outcomes[i].message == message);
+        } else {
+          CHECK(res.outcomes[i].error.empty());
+          CHECK(res.outcomes[i].message.empty());
+        }
         if (multi_frame.count(b.key) && kAllProfiles[i] == Profile::v2)
           multi_frame_v2_wrong += res.outcomes[i].outcome != Outcome::right;
         ++compared;
