@@ -103,16 +103,6 @@ Result<Encoder*> EncoderSet::select(const EncodeOptions& opts, std::optional<std
   return static_cast<Encoder*>(impl_->lz4.get());
 }
 
-EncodeInfo make_encode_info(const EncodeOptions& opts, std::string key, std::uint64_t input_size,
-                            std::uint64_t stored_size) {
-  EncodeInfo info;
-  info.key = std::move(key);
-  emit_meta(opts.raw, opts.version, info.meta);
-  info.input_size = input_size;
-  info.stored_size = stored_size;
-  return info;
-}
-
 void fill_encode_info(const EncodeOptions& opts, const Sha1::Digest& key, std::uint64_t input_size,
                       std::uint64_t stored_size, EncodeInfo& info) {
   info.key.resize(2 * key.size());

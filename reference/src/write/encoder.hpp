@@ -36,10 +36,9 @@ class EncoderSet {
   std::unique_ptr<Impl> impl_;
 };
 
-EncodeInfo make_encode_info(const EncodeOptions& opts, std::string key, std::uint64_t input_size,
-                            std::uint64_t stored_size);
-// The same into a caller's `info`, the key spelled from its digest: the strings' memory is
-// reused, so a writer that keeps `info` from blob to blob allocates nothing for it.
+// `info` for an encoded blob, the key spelled from its digest (R-KEY-1) and the sidecar Metaflow
+// writes: the strings' memory is reused, so a writer that keeps `info` from blob to blob
+// allocates nothing for it.
 void fill_encode_info(const EncodeOptions& opts, const Sha1::Digest& key, std::uint64_t input_size,
                       std::uint64_t stored_size, EncodeInfo& info);
 

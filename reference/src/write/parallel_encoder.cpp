@@ -68,7 +68,7 @@ struct HashJob {
   // avail = published pieces * 2 + closed bit: one word, so the helper can wait on both.
   std::atomic<std::uint64_t> avail{0}, claimed{0}, done{0};
   std::optional<Sha1> sha{std::in_place};
-  Result<std::string> key = std::string{};  // or the SHA-1 error (sticky from any update)
+  Result<Sha1::Digest> key = Sha1::Digest{};  // or the SHA-1 error (sticky from any update)
 
   ByteView get(std::uint64_t p) const {
     if (!ring) {
@@ -116,7 +116,7 @@ struct HashJob {
   // The caller, once every piece is hashed (nothing can be claimed any more): the digest, and
   // the SHA-1 context freed on the caller's thread (the helper may drop the job later).
   void finish() {
-    key = sha->hex_digest();
+    key = sha->digest();
     sha.reset();
   }
 };
@@ -232,7 +232,9 @@ Result<EncodeInfo> ParallelEncoder::encode(Source& in, const EncodeOptions& opts
   }
   CASBLOB_TRY((*enc)->finish());
   if (!job->key) return job->key.error();
-  return detail::make_encode_info(opts, *job->key, total, counted.count());
+  EncodeInfo info;
+  detail::fill_encode_info(opts, *job->key, total, counted.count(), info);
+  return info;
 }
 
 Result<Encoded> ParallelEncoder::encode(ByteView data, const EncodeOptions& opts) {
@@ -265,7 +267,9 @@ Result<Encoded> ParallelEncoder::encode(ByteView data, const EncodeOptions& opts
   job->finish();
   if (!s.ok()) return s.error();
   if (!job->key) return job->key.error();
-  return Encoded{detail::make_encode_info(opts, *job->key, data.size(), counted.count()), std::move(sink.bytes())};
+  Encoded out{{}, std::move(sink.bytes())};
+  detail::fill_encode_info(opts, *job->key, data.size(), counted.count(), out.info);
+  return out;
 }
 
 }  // namespace casblob
