@@ -155,7 +155,7 @@ Status Lz4Writer::write(ByteView data) {
     std::size_t n = std::min(room, data.size() - i);
     std::size_t rc = LZ4F_compressUpdate(w.cctx, w.obuf.data(), w.obuf.size(), data.data() + i, n, &copt);
     if (LZ4F_isError(rc)) return w.lz4_error(rc, "compressUpdate");
-      CASBLOB_TRY(w.emit(rc));
+    CASBLOB_TRY(w.emit(rc));
     i += n;
     w.written += n;
   }

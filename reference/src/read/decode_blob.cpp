@@ -68,19 +68,26 @@ Result<DecodeInfo> decode_blob(BlobDecoder& dec, ByteView blob, const SidecarTex
 
 // The codecs decode straight into `out` (ViewOrBytesSink): no copy of decoded content, and
 // none at all of a raw payload, whose content is the caller's bytes.
-Result<DecodeInfo> decode_blob(BlobDecoder& dec, ByteView blob, const SidecarText& sidecar, const ReadOptions& opts,
-                               Bytes& out, ByteView& content) {
+Status decode_blob(BlobDecoder& dec, ByteView blob, const SidecarText& sidecar, const ReadOptions& opts, Bytes& out,
+                   ByteView& content, DecodeInfo& info) {
   content = {};
   ViewOrBytesSink sink(blob, out);
   dec.reset(sidecar, opts, sink);
   Status s;
   if (dec.encoding() && !blob.empty()) s = dec.update(blob);
-  auto info = s.ok() ? dec.finish() : Result<DecodeInfo>(s.error());
-  if (!info) {
+  if (s.ok()) s = dec.finish(info);
+  if (!s.ok()) {
     out.clear();
-    return info.error();
+    return s;
   }
   content = sink.finish();
+  return {};
+}
+
+Result<DecodeInfo> decode_blob(BlobDecoder& dec, ByteView blob, const SidecarText& sidecar, const ReadOptions& opts,
+                               Bytes& out, ByteView& content) {
+  DecodeInfo info;
+  CASBLOB_TRY(decode_blob(dec, blob, sidecar, opts, out, content, info));
   return info;
 }
 

@@ -212,8 +212,11 @@ struct BlobDecoder::Impl {
     return fail(std::move(s));
   }
 
-  Result<DecodeInfo> finish() {
-    if (finished) return fail(Error(Errc::usage, "BlobDecoder::finish called twice")).error();
+  // The result into the caller's `info` (kept from blob to blob by long-lived callers: built
+  // in place, a DecodeInfo is not copied out of a Result and back, whose 16-byte moves of the
+  // digest stalled on the stores just made: issue 19).
+  Status finish(DecodeInfo& info) {
+    if (finished) return fail(Error(Errc::usage, "BlobDecoder::finish called twice"));
     finished = true;
     Status s = verdict;
     if (s.ok() && !head_passed) s = pass_head(true);
@@ -221,9 +224,9 @@ struct BlobDecoder::Impl {
     auto digest = hasher.digest();
     if (digest) emitted.emplace(hasher.count(), *digest);
     else if (s.ok()) s = fail(digest.error());
-    if (!s.ok()) return s.error();
+    if (!s.ok()) return s;
 
-    DecodeInfo info;
+    info = DecodeInfo{};
     info.encoding = *encoding;
     info.stored_size = stored;
     info.decoded_size = emitted->first;
@@ -231,9 +234,9 @@ struct BlobDecoder::Impl {
     payload->add_counts(info);
     if (strict && key) {
       info.key_checked = true;
-      CASBLOB_TRY(fail(check_key_match(*digest, *key)));  // step 12
+      return fail(check_key_match(*digest, *key));  // step 12
     }
-    return info;
+    return {};
   }
 };
 
@@ -249,7 +252,12 @@ BlobDecoder::~BlobDecoder() = default;
 BlobDecoder::BlobDecoder(BlobDecoder&&) noexcept = default;
 BlobDecoder& BlobDecoder::operator=(BlobDecoder&&) noexcept = default;
 Status BlobDecoder::update(ByteView chunk) { return impl_->update(chunk); }
-Result<DecodeInfo> BlobDecoder::finish() { return impl_->finish(); }
+Result<DecodeInfo> BlobDecoder::finish() {
+  DecodeInfo info;
+  CASBLOB_TRY(impl_->finish(info));
+  return info;
+}
+Status BlobDecoder::finish(DecodeInfo& info) { return impl_->finish(info); }
 std::optional<Encoding> BlobDecoder::encoding() const { return impl_->encoding; }
 std::optional<BlobDecoder::Emitted> BlobDecoder::emitted() const {
   if (!impl_->emitted) return std::nullopt;

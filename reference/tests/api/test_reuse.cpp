@@ -64,6 +64,10 @@ TEST_CASE("reuse: a reset BlobDecoder and a reused output read the whole corpus 
   REQUIRE(blobs.size() > 300);
   BlobDecoder reused;
   Bytes out(1 << 20, 0x5A);  // stale content that must never show through
+  // Kept from blob to blob as a batch reader keeps it, started with counts no read has.
+  DecodeInfo kept;
+  kept.gzip_members = kept.lz4_data_frames = kept.lz4_skippable_frames = 99;
+  kept.key_checked = kept.lz4_unchecked_frames = true;
   std::size_t n = 0;
   for (int round = 0; round < 2; ++round) {
     for (Profile p : kAllProfiles) {
@@ -90,6 +94,17 @@ TEST_CASE("reuse: a reset BlobDecoder and a reused output read the whole corpus 
           CHECK(Bytes(content.begin(), content.end()) == want->bytes);
           if (viewed->encoding == Encoding::raw && !content.empty()) CHECK(content.data() == b.payload.data());
           else if (!content.empty()) CHECK(content.data() == out.data());
+        } else {
+          CHECK(content.empty());
+          CHECK(out.empty());
+        }
+
+        // The same into the kept DecodeInfo: every field is this blob's, none the last one's.
+        Status into = decode_blob(reused, ByteView(b.payload), b.sidecar, ro, out, content, kept);
+        REQUIRE(describe(into.ok() ? Result<DecodeInfo>(kept) : Result<DecodeInfo>(into.error())) == want_s);
+        if (want) {
+          CHECK(kept == want->info);
+          CHECK(Bytes(content.begin(), content.end()) == want->bytes);
         } else {
           CHECK(content.empty());
           CHECK(out.empty());
