@@ -18,8 +18,9 @@
 //         sha1            SHA-1 alone (the physical limit of raw and lz4 saves)
 //         parallel        ParallelEncoder::encode(ByteView, opts)   (large payloads only)
 //   load  casblob         decode_blob(blob, sidecar, strict + key)  decode + SHA-1 verify
-//         casblob_reuse   decode_blob(BlobDecoder&, blob, sidecar, ro, out, content): reused; a
-//                         raw blob's content is a view of the payload (not copied)
+//         casblob_reuse   decode_blob(BlobDecoder&, blob, sidecar, ro, out, content, info): decoder,
+//                         output and DecodeInfo kept; a raw blob's content is a view of the
+//                         payload (not copied)
 //         casblob_stream  decode_blob(Source&, sidecar, ro, Sink&)  (payloads <= 4 KiB)
 //         ceiling_whole   raw inflate + ISA-L CRC / LZ4F_decompress / memcpy into a warm buffer,
 //                         then SHA-1 compared with the key
@@ -448,6 +449,7 @@ int main(int argc, char** argv) {
       BlobDecoder decoder;
       Bytes reused_out;
       EncodeInfo reused_info;
+      DecodeInfo reused_read;
 
       std::vector<Variant> save{
           {"casblob", [&] {
@@ -507,8 +509,8 @@ int main(int argc, char** argv) {
            }, {}, {}},
           {"casblob_reuse", [&] {
              ByteView content;
-             auto r = decode_blob(decoder, ByteView(blob), sidecar, ro, reused_out, content);
-             if (!r || content.size() != data.size() || !r->key_checked) die("casblob reused load failed");
+             Status s = decode_blob(decoder, ByteView(blob), sidecar, ro, reused_out, content, reused_read);
+             if (!s.ok() || content.size() != data.size() || !reused_read.key_checked) die("casblob reused load failed");
            }, {}, {}},
           {"ceiling_whole", [&] { bare.load(ByteView(blob), bkey, false); }, {}, {}},
           {"ceiling_pieces", [&] { bare.load(ByteView(blob), bkey, true); }, {}, {}},

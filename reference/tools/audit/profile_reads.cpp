@@ -65,7 +65,9 @@ struct ProfileReads::Reading {
   bool failed = false;  // update() returned the verdict: nothing more to feed
   NullSink sink;
   BlobDecoder* dec = nullptr;  // one of ProfileReads::decoders_, reset for this reading
-  std::optional<Result<DecodeInfo>> result;
+  bool finished = false;  // finish() ran: `status` is the reading's, and `info` when it is ok
+  Status status;
+  DecodeInfo info;  // filled in place blob after blob (BlobDecoder::finish(info), issue 19)
   std::optional<BlobDecoder::Emitted> emitted;
 
   // A reading for a new blob: what a new Reading holds, with the memory of the last one. A
@@ -89,21 +91,24 @@ struct ProfileReads::Reading {
     failed = false;
     sink = NullSink{};
     dec = nullptr;
-    result.reset();
+    finished = false;
+    status = Status{};
     emitted.reset();
   }
 
-  bool right() const { return result && result->ok(); }
+  bool right() const { return finished && status.ok(); }
+  bool failed_to_read() const { return finished && !status.ok(); }
   void update(ByteView chunk) {
     if (state != State::active || failed || chunk.empty()) return;
     failed = !dec->update(chunk).ok();
   }
   void finish() {
     if (state != State::active) return;
-    result = dec->finish();
+    status = dec->finish(info);
+    finished = true;
     // What strict emitted before it failed is what the salvage check hashes
     // (strict_content_matches_key); a right reading's is its DecodeInfo's.
-    if (!result->ok()) emitted = dec->emitted();
+    if (!status.ok()) emitted = dec->emitted();
     state = State::done;
   }
 };
@@ -138,7 +143,7 @@ bool ProfileReads::inferred_from_strict(const Reading& r) const {
   const Reading* strict = strict_reading();
   if (!strict || !strict->right()) return false;
   if (family(*r.encoding) != Family::lz4) return true;
-  const DecodeInfo& info = **strict->result;
+  const DecodeInfo& info = strict->info;
   return info.lz4_data_frames == 1 && info.lz4_skippable_frames == 0;
 }
 
@@ -315,15 +320,15 @@ void ProfileReads::resolve() {
       if (r->state == Reading::State::deferred) {
         if (inferred_from_strict(*r)) {
           o.outcome = Outcome::right;
-          o.decoded_size = (*strict->result)->decoded_size;
+          o.decoded_size = strict->info.decoded_size;
           o.inferred = true;
         }
-      } else if (r->result) {
-        if (r->result->ok()) {
-          o.outcome = (*r->result)->sha1 == key_ ? Outcome::right : Outcome::wrong_bytes;
-          o.decoded_size = (*r->result)->decoded_size;
+      } else if (r->finished) {
+        if (r->status.ok()) {
+          o.outcome = r->info.sha1 == key_ ? Outcome::right : Outcome::wrong_bytes;
+          o.decoded_size = r->info.decoded_size;
         } else {
-          set_error_outcome(r->result->error(), o);
+          set_error_outcome(r->status.error(), o);
         }
       }
     }
@@ -335,7 +340,7 @@ const std::vector<ProfileOutcome>& ProfileReads::outcomes() const { return outco
 const Error* ProfileReads::strict_error() const {
   if (strict_dispatch_error_) return &*strict_dispatch_error_;
   const Reading* strict = strict_reading();
-  if (strict && strict->result && !strict->result->ok()) return &strict->result->error();
+  if (strict && strict->failed_to_read()) return &strict->status.error();
   return nullptr;
 }
 
@@ -343,8 +348,8 @@ std::optional<Encoding> ProfileReads::strict_encoding() const { return strict_en
 
 bool ProfileReads::strict_content_matches_key() const {
   const Reading* strict = strict_reading();
-  if (!strict || !strict->result || strict->result->ok() || !strict->emitted) return false;
-  const Error& e = strict->result->error();
+  if (!strict || !strict->failed_to_read() || !strict->emitted) return false;
+  const Error& e = strict->status.error();
   const bool trailer = e.code == Errc::corrupt && (e.detail == Detail::checksum || e.detail == Detail::size_mismatch);
   return trailer && strict->emitted->sha1 == key_;
 }
@@ -354,16 +359,16 @@ std::optional<std::uint64_t> ProfileReads::content_size() const {
     if (outcomes_[i].outcome == Outcome::right && (i == strict_index() || !outcomes_[i].inferred))
       return outcomes_[i].decoded_size;
   for (const auto& r : readings_)
-    if (!r->candidate.empty() && r->right()) return (*r->result)->decoded_size;
+    if (!r->candidate.empty() && r->right()) return r->info.decoded_size;
   return std::nullopt;
 }
 
 std::string ProfileReads::candidate_errors() const {
   std::string out;
   for (const auto& r : readings_) {
-    if (r->candidate.empty() || !r->result || r->result->ok()) continue;
+    if (r->candidate.empty() || !r->failed_to_read()) continue;
     if (!out.empty()) out += ", ";
-    out += "as " + r->candidate + ": " + r->result->error().label();
+    out += "as " + r->candidate + ": " + r->status.error().label();
   }
   return out;
 }
