@@ -11,10 +11,13 @@
 // value, not an exception: the codecs report it as io_error.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
+#include <span>
 
 namespace casblob::detail {
 
@@ -39,6 +42,38 @@ class ScratchBuffer {
  private:
   std::unique_ptr<std::uint8_t[]> data_;
   std::size_t size_ = 0;
+};
+
+// The buffer a streaming read loop (decode_blob(Source&), BlobEncoder's pump) reads into,
+// sized to its input (issue 19: first-touch page faults dominate small reads): the size hint
+// + 1 when it is known and below `max`, so that one read sees the end; else a first read of
+// kFirstRead (or the kept buffer's size, warm already) that grows 4x each time a read fills
+// it, up to `max`. A small input of unknown size (a pipe) never touches `max` bytes.
+class ReadBuffer {
+ public:
+  static constexpr std::size_t kFirstRead = std::size_t{16} << 10;
+
+  // False: out of memory.
+  bool start(std::size_t max, std::optional<std::uint64_t> size_hint) noexcept {
+    max_ = max < 1 ? 1 : max;
+    if (size_hint && *size_hint < max_) size_ = static_cast<std::size_t>(*size_hint) + 1;
+    else if (size_hint) size_ = max_;
+    else size_ = std::min(max_, std::max(kFirstRead, buf_.size()));
+    return buf_.ensure(size_);
+  }
+  // Where the next read goes.
+  std::span<std::uint8_t> span() noexcept { return {buf_.data(), size_}; }
+  // After a read of n bytes, consumed before the next read: a read that filled the span makes
+  // the next one larger. False: out of memory.
+  bool consumed(std::size_t n) noexcept {
+    if (n < size_ || size_ == max_) return true;
+    size_ = max_ / 4 < size_ ? max_ : size_ * 4;
+    return buf_.ensure(size_);
+  }
+
+ private:
+  ScratchBuffer buf_;
+  std::size_t size_ = 0, max_ = 1;
 };
 
 }  // namespace casblob::detail

@@ -41,19 +41,16 @@ Result<DecodeInfo> decode_blob(BlobDecoder& dec, Source& blob, const SidecarText
   dec.reset(sidecar, opts, out);
   // R-READ-2: when the sidecar already decided (steps 1-7 failed), the payload is not read.
   if (!dec.encoding()) return dec.finish();
-  // A buffer the size of the input when it is known and small: a 200-byte blob never touches
-  // a 256 KiB buffer (first-touch page faults dominate small reads). Not zeroed: it is filled
-  // before it is read.
-  std::size_t size = std::max<std::size_t>(opts.chunk, 1);
-  if (auto n = blob.size_hint(); n && *n < size) size = static_cast<std::size_t>(*n) + 1;
-  detail::ScratchBuffer buf;
-  if (!buf.ensure(size)) return Error(Errc::io_error, "decode: out of memory");
+  // Sized to the input (ReadBuffer): a 200-byte blob never touches opts.chunk bytes.
+  detail::ReadBuffer buf;
+  if (!buf.start(opts.chunk, blob.size_hint())) return Error(Errc::io_error, "decode: out of memory");
   for (;;) {
-    auto n = blob.read(std::span<std::uint8_t>(buf.data(), size));
+    auto n = blob.read(buf.span());
     if (!n) return n.error();
     if (*n == 0) break;
-    Status s = dec.update(ByteView(buf.data(), *n));
+    Status s = dec.update(ByteView(buf.span().data(), *n));
     if (!s.ok()) return s.error();  // the verdict is final: the rest is not read
+    if (!buf.consumed(*n)) return Error(Errc::io_error, "decode: out of memory");
   }
   return dec.finish();
 }

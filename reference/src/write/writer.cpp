@@ -58,22 +58,21 @@ bool lz4_one_shot(ByteView data, const Lz4WriteOptions& o, Bytes& out) {
 struct BlobEncoder::Impl {
   detail::EncoderSet encoders;
   Sha1 sha;
-  detail::ScratchBuffer buf;  // the streaming read buffer, not zeroed: filled before it is read
+  detail::ReadBuffer buf;  // the streaming read buffer, kept: warm for the next blob
 
-  // Streaming: one read buffer, sized to the input when that is small.
+  // Streaming: one read buffer, sized to the input (ReadBuffer).
   Result<std::uint64_t> pump(Source& in, detail::Encoder& enc) {
-    std::size_t size = kDefaultChunk;
-    if (auto n = in.size_hint(); n && *n < size) size = static_cast<std::size_t>(*n) + 1;
-    if (!buf.ensure(size)) return Error(Errc::io_error, "encode: out of memory");
+    if (!buf.start(kDefaultChunk, in.size_hint())) return Error(Errc::io_error, "encode: out of memory");
     std::uint64_t total = 0;
     for (;;) {
-      auto n = in.read(std::span<std::uint8_t>(buf.data(), size));
+      auto n = in.read(buf.span());
       if (!n) return n.error();
       if (*n == 0) break;
-      ByteView chunk(buf.data(), *n);
+      ByteView chunk(buf.span().data(), *n);
       CASBLOB_TRY(sha.update(chunk));
       CASBLOB_TRY(enc.write(chunk));
       total += *n;
+      if (!buf.consumed(*n)) return Error(Errc::io_error, "encode: out of memory");
     }
     CASBLOB_TRY(enc.finish());
     return total;
