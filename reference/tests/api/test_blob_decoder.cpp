@@ -115,7 +115,7 @@ TEST_CASE("a verdict is final: every later update and finish returns it", "[blob
   CHECK(dec.finish().error().label() == "corrupt/checksum");
 }
 
-TEST_CASE("finish twice after success is usage; update after finish is usage", "[blob_decoder]") {
+TEST_CASE("finish twice after success is usage - update after finish is usage", "[blob_decoder]") {
   NullSink out;
   BlobDecoder dec(emit_meta(true, 1), {}, out);
   REQUIRE(dec.update(as_bytes("raw")));

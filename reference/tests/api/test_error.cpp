@@ -73,7 +73,7 @@ TEST_CASE("the exit-code table is success, internal error, then one row per erro
   for (const auto& row : table) CHECK(one_line(row.meaning));
 }
 
-TEST_CASE("the detail table lists every Detail once; only corrupt carries details", "[error]") {
+TEST_CASE("the detail table lists every Detail once - only corrupt carries details", "[error]") {
   std::set<Detail> listed;
   std::set<std::string_view> names;
   for (const auto& d : detail_table()) {
@@ -113,7 +113,7 @@ TEST_CASE("label_to overwrites what the string held with the label", "[error]") 
   }
 }
 
-TEST_CASE("a Status keeps its error through copies and moves; an ok one reads as Errc::ok", "[error]") {
+TEST_CASE("a Status keeps its error through copies and moves - an ok one reads as Errc::ok", "[error]") {
   Status ok;
   CHECK(ok.ok());
   CHECK(ok.code() == Errc::ok);

@@ -137,7 +137,7 @@ TEST_CASE("AtomicFileSink refuses a target that exists and is not a regular file
     CHECK(e.path().filename().string().find(kTempMarker) == std::string::npos);
 }
 
-TEST_CASE("FileSource: a short read at the size fstat gave is the end; a file grown since is read on", "[io]") {
+TEST_CASE("FileSource: a short read at the size fstat gave is the end - a file grown since is read on", "[io]") {
   test::TempDir t;
   const fs::path path = t.dir / "f";
   std::ofstream(path, std::ios::binary) << "0123456789";

@@ -110,7 +110,7 @@ TEST_CASE("get: absent key is not_found, malformed key is usage and touches no p
 
 // R-KEY-2's predicate, byte by byte: every byte value at every position of a 40-character key,
 // and the lengths around 40. The model is the spec's sentence, written the slow way.
-TEST_CASE("is_valid_key and key_digest: exactly 40 of [0-9a-f]; any other byte anywhere, or any other length, is not a key",
+TEST_CASE("is_valid_key and key_digest: exactly 40 of [0-9a-f] - any other byte anywhere, or any other length, is not a key",
           "[store][key]") {
   auto model = [](const std::string& k) {
     if (k.size() != 40) return false;

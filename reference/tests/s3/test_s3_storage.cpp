@@ -68,9 +68,10 @@ int requests(const json& stats, const char* method) { return stats["requests"].v
 
 }  // namespace
 
-TEST_CASE("put and get on s3://: one PUT carries payload and sidecar; get reads it back under every profile", "[s3-server]") {
+TEST_CASE("put and get on s3://: one PUT carries payload and sidecar - get reads it back under every profile", "[s3-server]") {
   const auto& server = S3TestServer::get();
   auto [bucket, storage, store] = fresh_flow("roundtrip", "MyFlow");
+  const int puts_before = requests(server.stats(bucket), "PUT");  // the bucket's own creation
   const Bytes content = test::seeded_bytes("text", 300000, 7);
   for (int version : {1, 2}) {
     auto info = put(store, version == 1 ? content : test::seeded_bytes("float64", 200000, 9), version);
@@ -86,22 +87,28 @@ TEST_CASE("put and get on s3://: one PUT carries payload and sidecar; get reads 
     }
   }
   auto stats = server.stats(bucket);
-  CHECK(requests(stats, "PUT") == 2);           // no separate sidecar object, no second write
+  CHECK(requests(stats, "PUT") - puts_before == 2);  // no separate sidecar object, no second write
   CHECK(stats["if_none_match"] == 2);           // both PUTs were conditional
   CHECK(stats["signature_failures"] == 0);      // every request signed as botocore signs
   auto again = put(store, content);
   CHECK(again.outcome == PutInfo::Outcome::already_stored);
-  CHECK(requests(server.stats(bucket), "PUT") == 2);
+  CHECK(requests(server.stats(bucket), "PUT") - puts_before == 2);
 }
 
-TEST_CASE("list; stat and open follow the Storage contract on S3's flat keys", "[s3-server]") {
+TEST_CASE("list - stat and open follow the Storage contract on S3's flat keys", "[s3-server]") {
   const auto& server = S3TestServer::get();
   auto bucket = server.new_bucket("contract");
   auto storage = open_on(bucket, "root/sub");
   auto store = *CasStore::open(*storage, "F");
   auto key = put(store, test::seeded_bytes("text", 1000, 1)).encode.key;
+  // s3rver 3.7.1 reports a common prefix only for a "folder" with an object directly in it (its
+  // walk does not descend below one; S3 reports root/sub/F/ for the blob alone): one object
+  // there makes it answer as S3 would.
+  REQUIRE(server.request("PUT", "/" + bucket + "/root/sub/F/marker", "x") == 200);
   std::vector<ObjectInfo> top;
-  REQUIRE(storage->list("", [&](const ObjectInfo& i) { top.push_back(i); return Status{}; }).ok());
+  Status listed = storage->list("", [&](const ObjectInfo& i) { top.push_back(i); return Status{}; });
+  INFO(listed.error().message);
+  REQUIRE(listed.ok());
   REQUIRE(top.size() == 1);
   CHECK(top[0].path == "F");
   CHECK(top[0].type == ObjectInfo::Type::directory);
@@ -126,7 +133,7 @@ TEST_CASE("list; stat and open follow the Storage contract on S3's flat keys", "
   CHECK(storage->list("../x", [](const ObjectInfo&) { return Status{}; }).code() == Errc::usage);
 }
 
-TEST_CASE("a listing of more than 1;000 keys follows the continuation tokens to the last page", "[s3-server]") {
+TEST_CASE("a listing of more than 1,000 keys follows the continuation tokens to the last page", "[s3-server]") {
   const auto& server = S3TestServer::get();
   auto bucket = server.new_bucket("paginate");
   auto storage = open_on(bucket, "");
@@ -140,14 +147,16 @@ TEST_CASE("a listing of more than 1;000 keys follows the continuation tokens to 
   for (auto& w : writers) w.join();
   auto before = requests(server.stats(bucket), "GET");
   std::set<std::string> seen;
-  REQUIRE(storage->list("F/data/ab", [&](const ObjectInfo& i) { seen.insert(i.path); return Status{}; }).ok());
+  Status listed = storage->list("F/data/ab", [&](const ObjectInfo& i) { seen.insert(i.path); return Status{}; });
+  INFO(listed.error().message);
+  REQUIRE(listed.ok());
   CHECK(seen.size() == kObjects);
   CHECK(seen.count("F/data/ab/obj0") == 1);
   CHECK(seen.count("F/data/ab/obj1233") == 1);
   CHECK(requests(server.stats(bucket), "GET") - before == 2);  // two pages: 1,000 + 234
 }
 
-TEST_CASE("a 0-byte object (PR #288) is listed; stated and read without hanging; strict never takes it for content", "[s3-server]") {
+TEST_CASE("a 0-byte object (PR #288) is listed - stated and read without hanging - strict never takes it for content", "[s3-server]") {
   const auto& server = S3TestServer::get();
   auto [bucket, storage, store] = fresh_flow("zero");
   const std::string empty_key = sha1_hex({}).value();
@@ -200,7 +209,7 @@ TEST_CASE("a large multi-block lz4 blob streams through the GET with the buffer 
   CHECK(out.writes > 100);
 }
 
-TEST_CASE("throttling and 5xx are retried with backoff; past max_attempts the error names S3's code", "[s3-server]") {
+TEST_CASE("throttling and 5xx are retried with backoff - past max_attempts the error names S3's code", "[s3-server]") {
   const auto& server = S3TestServer::get();
   auto [bucket, storage, store] = fresh_flow("retry");
   const Bytes content = test::seeded_bytes("text", 50000, 5);
@@ -221,7 +230,7 @@ TEST_CASE("throttling and 5xx are retried with backoff; past max_attempts the er
   CHECK(server.stats(bucket)["faults"] == 9);  // exactly max_attempts (4) tries, then the error
 }
 
-TEST_CASE("a GET cut mid-body resumes with Range and If-Match; and the bytes are the object's", "[s3-server]") {
+TEST_CASE("a GET cut mid-body resumes with Range and If-Match - and the bytes are the object's", "[s3-server]") {
   const auto& server = S3TestServer::get();
   auto [bucket, storage, store] = fresh_flow("resume");
   auto info = put(store, test::seeded_bytes("random", 3 << 20, 11), 1, true);
@@ -232,7 +241,7 @@ TEST_CASE("a GET cut mid-body resumes with Range and If-Match; and the bytes are
   CHECK(server.stats(bucket)["cuts"] == 2);
 }
 
-TEST_CASE("write_sidecar is a REPLACE copy that keeps the payload; its content type and other metadata", "[s3-server]") {
+TEST_CASE("write_sidecar is a REPLACE copy that keeps the payload - its content type and other metadata", "[s3-server]") {
   const auto& server = S3TestServer::get();
   auto bucket = server.new_bucket("copy");
   auto storage = open_on(bucket);
@@ -251,7 +260,7 @@ TEST_CASE("write_sidecar is a REPLACE copy that keeps the payload; its content t
   CHECK(ro->begin_blob("F/data").error().code == Errc::usage);
 }
 
-TEST_CASE("a sidecar lost by a REPLACE copy: get falls back to gzip as Metaflow does; put heals it from the key", "[s3-server]") {
+TEST_CASE("a sidecar lost by a REPLACE copy: get falls back to gzip as Metaflow does - put heals it from the key", "[s3-server]") {
   const auto& server = S3TestServer::get();
   auto [bucket, storage, store] = fresh_flow("lost");
   const Bytes content = test::seeded_bytes("text", 20000, 2);
