@@ -10,6 +10,7 @@
 #include "store/s3/http_client.hpp"
 #include "store/s3/s3_xml.hpp"
 #include "store/s3/uri.hpp"
+#include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace casblob;
@@ -40,7 +41,7 @@ struct FakeEnv {
 
 }  // namespace
 
-TEST_CASE("endpoint: --endpoint-url; then METAFLOW_S3_ENDPOINT_URL; AWS_ENDPOINT_URL_S3; AWS_ENDPOINT_URL; the profile", "[s3][config]") {
+TEST_CASE("endpoint: --endpoint-url - then METAFLOW_S3_ENDPOINT_URL - AWS_ENDPOINT_URL_S3 - AWS_ENDPOINT_URL - the profile", "[s3][config]") {
   FakeEnv env;
   env.write_aws("config", "[default]\nendpoint_url = http://from-config:1\nregion = eu-west-3\n");
   auto endpoint = [&](const std::string& flag = {}) { return s3_options_from_environment(env.lookup(), flag)->endpoint_url; };
@@ -54,7 +55,7 @@ TEST_CASE("endpoint: --endpoint-url; then METAFLOW_S3_ENDPOINT_URL; AWS_ENDPOINT
   CHECK(endpoint("http://flag:5") == "http://flag:5");
 }
 
-TEST_CASE("region: AWS_REGION; AWS_DEFAULT_REGION; the profile's region; us-east-1", "[s3][config]") {
+TEST_CASE("region: AWS_REGION - AWS_DEFAULT_REGION - the profile's region - us-east-1", "[s3][config]") {
   FakeEnv env;
   CHECK(s3_options_from_environment(env.lookup())->region == "us-east-1");
   env.write_aws("config", "[profile dev]\nregion = ap-south-1\n[default]\nregion = eu-west-3\n");
@@ -67,7 +68,7 @@ TEST_CASE("region: AWS_REGION; AWS_DEFAULT_REGION; the profile's region; us-east
   CHECK(s3_options_from_environment(env.lookup())->region == "sa-east-1");
 }
 
-TEST_CASE("credentials: environment keys beat the profile; the profile's come from credentials; then config", "[s3][config]") {
+TEST_CASE("credentials: environment keys beat the profile - the profile's come from credentials - then config", "[s3][config]") {
   FakeEnv env;
   CHECK_FALSE(s3_options_from_environment(env.lookup())->credentials.has_value());
   env.write_aws("credentials",
@@ -93,7 +94,7 @@ TEST_CASE("credentials: environment keys beat the profile; the profile's come fr
   CHECK(creds().source == "environment");
 }
 
-TEST_CASE("a named profile that exists nowhere; or a named file that cannot be read; is usage", "[s3][config]") {
+TEST_CASE("a named profile that exists nowhere - or a named file that cannot be read - is usage", "[s3][config]") {
   FakeEnv env;
   env.vars["AWS_PROFILE"] = "nosuch";
   auto r = s3_options_from_environment(env.lookup());
@@ -108,14 +109,14 @@ TEST_CASE("a named profile that exists nowhere; or a named file that cannot be r
   CHECK(s3_options_from_environment(env.lookup()).error().code == Errc::usage);
 }
 
-TEST_CASE("without credentials; opening an s3:// root is a usage error that says where to put them", "[s3][config]") {
+TEST_CASE("without credentials - opening an s3:// root is a usage error that says where to put them", "[s3][config]") {
   auto r = S3Storage::open("s3://bucket/prefix", S3Options{});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == Errc::usage);
   if (s3_available()) CHECK(r.error().message.find("AWS_ACCESS_KEY_ID") != std::string::npos);
 }
 
-TEST_CASE("s3:// URLs: bucket and prefix; anything that could reshape a URL or path is usage", "[s3][config]") {
+TEST_CASE("s3:// URLs: bucket and prefix - anything that could reshape a URL or path is usage", "[s3][config]") {
   auto u = parse_s3_url("s3://my-bucket/some/prefix/");
   REQUIRE(u.ok());
   CHECK(u->bucket == "my-bucket");
@@ -126,7 +127,7 @@ TEST_CASE("s3:// URLs: bucket and prefix; anything that could reshape a URL or p
     CHECK(parse_s3_url(bad).error().code == Errc::usage);
 }
 
-TEST_CASE("SigV4 URI encoding: unreserved bytes stay; everything else is %XX; the query is sorted", "[s3][config]") {
+TEST_CASE("SigV4 URI encoding: unreserved bytes stay - everything else is %XX - the query is sorted", "[s3][config]") {
   CHECK(s3::uri_encode("a-Z_0.~/b c+%", true) == "a-Z_0.~/b%20c%2B%25");
   CHECK(s3::uri_encode("a/b", false) == "a%2Fb");
   CHECK(s3::uri_encode("\xc3\xa9", false) == "%C3%A9");
@@ -134,7 +135,7 @@ TEST_CASE("SigV4 URI encoding: unreserved bytes stay; everything else is %XX; th
         "continuation-token=a%2Bb%3D&list-type=2&prefix=F%2Fdata%2F");
 }
 
-TEST_CASE("ListObjectsV2 pages: objects; common prefixes; truncation and its token", "[s3][config]") {
+TEST_CASE("ListObjectsV2 pages: objects - common prefixes - truncation and its token", "[s3][config]") {
   auto page = s3::parse_list_page(
       R"(<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
       R"(<Name>b</Name><Prefix>p/</Prefix><IsTruncated>true</IsTruncated><NextContinuationToken>tok&amp;1</NextContinuationToken>)"
@@ -172,4 +173,28 @@ TEST_CASE("headers libcurl 7.88 cannot sign together are refused before a reques
   CHECK(s3::check_signable({"x-amz-copy-source: /b/k", "x-amz-copy-source-if-match: \"e\""}).code() == Errc::io_error);
   CHECK(s3::check_signable({"x-amz-meta-a: 1", "X-Amz-Meta-A-B: 2"}).code() == Errc::io_error);
   CHECK(s3::check_signable({"x-amz-meta-a: 1", "x-amz-meta-ab: 2"}).ok());  // 'b' sorts after ':' either way
+}
+
+// libcurl is loaded on the first S3 store, not linked (store/s3/curl_api.hpp): a process that
+// never opens one never maps it, and one that cannot load it fails the S3 root cleanly.
+TEST_CASE("the CLI maps libcurl only when it opens an s3:// root - without it that root is a usage error", "[s3][config]") {
+  if (!s3_available()) return;
+  const std::string cli = CASBLOB_CLI;
+  // LD_DEBUG=files: the dynamic loader names every object it maps, on stderr.
+  auto plain = test::run_command({"sh", "-c", "LD_DEBUG=files \"$0\" --version 2>&1 >/dev/null | grep -c 'file=libcurl'", cli});
+  CHECK(std::string(plain.stdout_bytes.begin(), plain.stdout_bytes.end()) == "0\n");
+
+  const std::string s3_get =
+      "AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b \"$0\" get --root s3://bucket/prefix --flow F "
+      "0123456789abcdef0123456789abcdef01234567 /dev/null";
+  // At an S3 root it is loaded (the endpoint refuses the connection: the load comes first).
+  auto mapped = test::run_command({"sh", "-c", "LD_DEBUG=files " + s3_get +
+                                                   " --endpoint-url http://127.0.0.1:1 2>&1 | grep -c 'file=libcurl'", cli});
+  CHECK(std::string(mapped.stdout_bytes.begin(), mapped.stdout_bytes.end()) != "0\n");
+
+  auto missing = test::run_command(
+      {"sh", "-c", "CASBLOB_LIBCURL=/nonexistent/libcurl.so.4 " + s3_get + " 2>&1; echo \"exit $?\"", cli});
+  const std::string out(missing.stdout_bytes.begin(), missing.stdout_bytes.end());
+  CHECK(out.find("S3 needs libcurl, which did not load: /nonexistent/libcurl.so.4: cannot open") != std::string::npos);
+  CHECK(out.find("exit 2\n") != std::string::npos);  // usage, as in a build without S3
 }

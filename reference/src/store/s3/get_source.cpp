@@ -17,7 +17,7 @@ class GetSource final : public Source {
       : client_(client), handle_(client.acquire()), multi_(handle_.multi()), url_(std::move(url)), shown_(std::move(shown)) {}
   ~GetSource() override {
     // Removing a transfer cut short closes its connection; a finished one stays for reuse.
-    if (in_multi_) curl_multi_remove_handle(multi_, handle_.get());
+    if (in_multi_) curl().multi_remove_handle(multi_, handle_.get());
   }
 
   // Runs attempts until one has a final status; the error to report otherwise.
@@ -90,7 +90,7 @@ class GetSource final : public Source {
 
   void begin_attempt() {
     if (in_multi_) {
-      curl_multi_remove_handle(multi_, handle_.get());
+      curl().multi_remove_handle(multi_, handle_.get());
       in_multi_ = false;
     }
     ++attempt_;
@@ -102,10 +102,10 @@ class GetSource final : public Source {
     client_.prepare(handle_.get(), req, x_);
     x_.on_body = [this](const char* data, std::size_t n) { return on_body(data, n); };
     errbuf_[0] = 0;
-    curl_easy_setopt(handle_.get(), CURLOPT_ERRORBUFFER, errbuf_);
+    curl().easy_setopt(handle_.get(), CURLOPT_ERRORBUFFER, errbuf_);
     finished_ = paused_ = body_started_ = false;
     result_ = CURLE_OK;
-    curl_multi_add_handle(multi_, handle_.get());
+    curl().multi_add_handle(multi_, handle_.get());
     in_multi_ = true;
   }
 
@@ -134,20 +134,20 @@ class GetSource final : public Source {
   Status pump() {
     if (paused_ && buf_.size() - pos_ < kGetBuffer) {
       paused_ = false;
-      curl_easy_pause(handle_.get(), CURLPAUSE_CONT);  // may call on_body right away
+      curl().easy_pause(handle_.get(), CURLPAUSE_CONT);  // may call on_body right away
     }
     int running = 0;
-    CURLMcode mc = curl_multi_perform(multi_, &running);
-    if (mc != CURLM_OK) return Error(Errc::io_error, "GET " + shown_ + ": " + curl_multi_strerror(mc));
+    CURLMcode mc = curl().multi_perform(multi_, &running);
+    if (mc != CURLM_OK) return Error(Errc::io_error, "GET " + shown_ + ": " + curl().multi_strerror(mc));
     int left = 0;
-    while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
+    while (CURLMsg* m = curl().multi_info_read(multi_, &left)) {
       if (m->msg == CURLMSG_DONE) {
         finished_ = true;
         result_ = m->data.result;
       }
     }
     if (!finished_ && running && !(paused_ && buf_.size() - pos_ < kGetBuffer) && buf_.size() == pos_)
-      curl_multi_poll(multi_, nullptr, 0, 100, nullptr);
+      curl().multi_poll(multi_, nullptr, 0, 100, nullptr);
     return {};
   }
 

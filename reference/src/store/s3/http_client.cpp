@@ -14,8 +14,6 @@ namespace {
 // small): anything longer is refused rather than held in memory.
 constexpr std::size_t kMaxBufferedBody = std::size_t{16} << 20;
 
-std::once_flag g_curl_init;
-
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   auto& x = *static_cast<Exchange*>(user);
   std::string_view line(data, size * n);
@@ -93,12 +91,12 @@ Status check_signable(const std::vector<std::string>& headers) {
 }
 
 Error transport_error(std::string_view what, CURLcode code, const char* errbuf) {
-  std::string detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(code);
+  std::string detail = errbuf && *errbuf ? errbuf : curl().easy_strerror(code);
   return Error(Errc::io_error, std::string(what) + ": " + detail);
 }
 
+// libcurl is loaded and initialised already: S3Storage::open called load_curl().
 HttpClient::HttpClient(const S3Options& options) : options_(options) {
-  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   sigv4_ = "aws:amz:" + options_.region + ":s3";
   if (options_.credentials)
     userpwd_ = options_.credentials->access_key_id + ":" + options_.credentials->secret_access_key;
@@ -106,8 +104,8 @@ HttpClient::HttpClient(const S3Options& options) : options_(options) {
 
 namespace {
 void close_connection(HttpClient::Connection c) {
-  if (c.multi) curl_multi_cleanup(c.multi);
-  if (c.easy) curl_easy_cleanup(c.easy);
+  if (c.multi) curl().multi_cleanup(c.multi);
+  if (c.easy) curl().easy_cleanup(c.easy);
 }
 }  // namespace
 
@@ -117,7 +115,7 @@ HttpClient::~HttpClient() {
 
 HttpClient::Handle::~Handle() {
   if (!c_.easy) return;
-  curl_easy_reset(c_.easy);  // drops every option and callback; the multi keeps the connection
+  curl().easy_reset(c_.easy);  // drops every option and callback; the multi keeps the connection
   std::lock_guard lock(owner_->mutex_);
   if (owner_->idle_.size() < std::max(1u, owner_->options_.jobs)) {
     owner_->idle_.push_back(c_);
@@ -135,7 +133,7 @@ HttpClient::Handle HttpClient::acquire() {
       return Handle(this, c);
     }
   }
-  Connection c{curl_easy_init(), curl_multi_init()};
+  Connection c{curl().easy_init(), curl().multi_init()};
   if (!c.easy || !c.multi) {
     close_connection(c);
     c = {};
@@ -144,28 +142,28 @@ HttpClient::Handle HttpClient::acquire() {
 }
 
 CURLcode HttpClient::run(const Handle& h) {
-  if (curl_multi_add_handle(h.multi(), h.get()) != CURLM_OK) return CURLE_FAILED_INIT;
+  if (curl().multi_add_handle(h.multi(), h.get()) != CURLM_OK) return CURLE_FAILED_INIT;
   CURLcode result = CURLE_OK;
   for (bool done = false; !done;) {
     int running = 0;
-    if (curl_multi_perform(h.multi(), &running) != CURLM_OK) {
+    if (curl().multi_perform(h.multi(), &running) != CURLM_OK) {
       result = CURLE_FAILED_INIT;
       break;
     }
     int left = 0;
-    while (CURLMsg* m = curl_multi_info_read(h.multi(), &left))
+    while (CURLMsg* m = curl().multi_info_read(h.multi(), &left))
       if (m->msg == CURLMSG_DONE) {
         result = m->data.result;
         done = true;
       }
-    if (!done && running) curl_multi_poll(h.multi(), nullptr, 0, 1000, nullptr);
+    if (!done && running) curl().multi_poll(h.multi(), nullptr, 0, 1000, nullptr);
   }
-  curl_multi_remove_handle(h.multi(), h.get());
+  curl().multi_remove_handle(h.multi(), h.get());
   return result;
 }
 
 void HttpClient::prepare(CURL* easy, const HttpRequest& req, Exchange& x) const {
-  curl_slist_free_all(x.header_list);
+  curl().slist_free_all(x.header_list);
   x.header_list = nullptr;
   x.response = HttpResponse{};
   x.body = req.body;
@@ -173,40 +171,40 @@ void HttpClient::prepare(CURL* easy, const HttpRequest& req, Exchange& x) const 
   x.body_error.reset();
   x.body_too_long = false;
   x.headers_done = false;
-  curl_easy_setopt(easy, CURLOPT_URL, req.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout.count()));
+  curl().easy_setopt(easy, CURLOPT_URL, req.url.c_str());
+  curl().easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout.count()));
   // A transfer that moves less than one byte a second for stall_timeout is failed (and retried).
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 256L * 1024);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &x);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &x);
+  curl().easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl().easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout.count()));
+  curl().easy_setopt(easy, CURLOPT_BUFFERSIZE, 256L * 1024);
+  curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl().easy_setopt(easy, CURLOPT_HEADERDATA, &x);
+  curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
+  curl().easy_setopt(easy, CURLOPT_WRITEDATA, &x);
   if (req.method == "HEAD") {
-    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    curl().easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (req.method == "PUT") {
-    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(easy, CURLOPT_READDATA, &x);
-    curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.body ? req.body->size : 0));
+    curl().easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+    curl().easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
+    curl().easy_setopt(easy, CURLOPT_READDATA, &x);
+    curl().easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.body ? req.body->size : 0));
   } else if (req.method != "GET") {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    curl().easy_setopt(easy, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
-  for (const auto& h : req.headers) x.header_list = curl_slist_append(x.header_list, h.c_str());
+  for (const auto& h : req.headers) x.header_list = curl().slist_append(x.header_list, h.c_str());
   const std::string sha = req.body && !req.body->sha256_hex.empty() ? req.body->sha256_hex : kEmptySha256;
-  x.header_list = curl_slist_append(x.header_list, ("x-amz-content-sha256: " + sha).c_str());
+  x.header_list = curl().slist_append(x.header_list, ("x-amz-content-sha256: " + sha).c_str());
   if (options_.credentials && !options_.credentials->session_token.empty())
-    x.header_list = curl_slist_append(x.header_list, ("x-amz-security-token: " + options_.credentials->session_token).c_str());
+    x.header_list = curl().slist_append(x.header_list, ("x-amz-security-token: " + options_.credentials->session_token).c_str());
   // Every header in the list is signed, even "Name:" (which tells curl to drop a header it
   // would add): curl 7.88 then signs "name:" with an empty value that is never sent, and the
   // server's signature differs (measured against botocore in tests/s3/s3proxy.py). So nothing
   // is removed that way; curl's own "Expect: 100-continue" is added after signing.
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, x.header_list);
+  curl().easy_setopt(easy, CURLOPT_HTTPHEADER, x.header_list);
   if (options_.credentials) {
-    curl_easy_setopt(easy, CURLOPT_AWS_SIGV4, sigv4_.c_str());
-    curl_easy_setopt(easy, CURLOPT_USERPWD, userpwd_.c_str());
+    curl().easy_setopt(easy, CURLOPT_AWS_SIGV4, sigv4_.c_str());
+    curl().easy_setopt(easy, CURLOPT_USERPWD, userpwd_.c_str());
   }
 }
 
@@ -256,9 +254,9 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& req) {
     if (attempt > 0) backoff(attempt);
     prepare(h.get(), req, x);
     errbuf[0] = 0;
-    curl_easy_setopt(h.get(), CURLOPT_ERRORBUFFER, errbuf);
+    curl().easy_setopt(h.get(), CURLOPT_ERRORBUFFER, errbuf);
     CURLcode rc = run(h);
-    curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &x.response.status);
+    curl().easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &x.response.status);
     const bool last = attempt + 1 >= max_attempts();
     if (x.body_error) return *x.body_error;
     if (x.body_too_long) return Error(Errc::io_error, req.method + " " + req.url + ": response body too long");

@@ -7,7 +7,7 @@
 // 5xx and throttling (503 SlowDown, 429), as the AWS SDKs' "standard" mode does.
 #pragma once
 
-#include <curl/curl.h>
+#include "store/s3/curl_api.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -62,7 +62,7 @@ struct Exchange {
   Exchange() = default;
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
-  ~Exchange() { curl_slist_free_all(header_list); }
+  ~Exchange() { curl().slist_free_all(header_list); }
 };
 
 class HttpClient {

@@ -185,6 +185,7 @@ Result<std::unique_ptr<S3Storage>> S3Storage::open(std::string_view url, S3Optio
     return Error(Errc::usage, "endpoint URL must start with http:// or https://: " + options.endpoint_url);
   if (opts.jobs) options.jobs = opts.jobs;
   if (!opts.endpoint_url.empty()) options.endpoint_url = opts.endpoint_url;
+  CASBLOB_TRY(s3::load_curl());  // the first S3 store of the process loads libcurl (curl_api.hpp)
   return std::unique_ptr<S3Storage>(new S3Storage(std::make_unique<Impl>(std::move(*where), options, opts)));
 }
 
