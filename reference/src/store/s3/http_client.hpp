@@ -62,7 +62,9 @@ struct Exchange {
   Exchange() = default;
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
-  ~Exchange() { curl().slist_free_all(header_list); }
+  ~Exchange() {
+    if (header_list) curl().slist_free_all(header_list);  // none before libcurl is loaded
+  }
 };
 
 class HttpClient {
