@@ -33,33 +33,71 @@ class GzipEncoder final : public Encoder {
 // R-W2-1 .. R-W2-3. When the content size came from the source's size hint, a source that
 // yields another number of bytes changed while it was read: io_error, before a frame with a
 // wrong content size can be finished.
+//
+// When nothing tells the size (a pipe), the first kStaged bytes are held back before the frame
+// begins: a stream that ends within them is written with its size known, as python-lz4 writes
+// that content (the content size stored, R-W2-3's SHOULD; the smallest block size; one
+// independent block), and liblz4 never allocates a buffer of the requested block size (up to
+// 4 MB + 128 KB) for a few hundred bytes. A longer stream is written as before: no content size,
+// the options as given.
 class Lz4Encoder final : public Encoder {
  public:
-  Lz4Encoder(Sink& out, const Lz4WriteOptions& o, std::optional<std::uint64_t> from_hint)
-      : w_(out, o), expected_(from_hint) {}
+  static constexpr std::size_t kStaged = std::size_t{64} << 10;
+
+  Lz4Encoder(Sink& out, const Lz4WriteOptions& o, std::optional<std::uint64_t> from_hint) : w_(out, o) {
+    start(out, o, from_hint);
+  }
   void reset(Sink& out, const Lz4WriteOptions& o, std::optional<std::uint64_t> from_hint) {
     w_.reset(out, o);
-    expected_ = from_hint;
-    seen_ = 0;
+    start(out, o, from_hint);
   }
   Status write(ByteView d) override {
     seen_ += d.size();
     if (expected_ && seen_ > *expected_) return changed();
+    if (!staging_) return w_.write(d);
+    if (staged_.size() + d.size() <= kStaged) {
+      staged_.insert(staged_.end(), d.begin(), d.end());
+      return {};
+    }
+    staging_ = false;  // longer than kStaged: the frame as the options give it, size unknown
+    CASBLOB_TRY(w_.write(ByteView(staged_)));
+    staged_.clear();
     return w_.write(d);
   }
   Status finish() override {
     if (expected_ && seen_ != *expected_) return changed();
+    if (staging_) {
+      staging_ = false;
+      Lz4WriteOptions known = opts_;
+      if (staged_.empty()) known.size_hint = 0;  // python-lz4's empty frame: no content size
+      else known.content_size = staged_.size();
+      w_.reset(*out_, known);
+      CASBLOB_TRY(w_.write(ByteView(staged_)));
+      staged_.clear();
+    }
     return w_.finish();
   }
 
  private:
+  void start(Sink& out, const Lz4WriteOptions& o, std::optional<std::uint64_t> from_hint) {
+    out_ = &out;
+    opts_ = o;
+    expected_ = from_hint;
+    seen_ = 0;
+    staging_ = !o.content_size && !o.size_hint;
+    staged_.clear();
+  }
   Status changed() const {
     return Error(Errc::io_error, "the input changed size while it was read (" + std::to_string(*expected_) +
                                      " bytes announced, " + std::to_string(seen_) + " read so far)");
   }
   Lz4Writer w_;
+  Sink* out_ = nullptr;
+  Lz4WriteOptions opts_;
   std::optional<std::uint64_t> expected_;
   std::uint64_t seen_ = 0;
+  bool staging_ = false;
+  Bytes staged_;  // kept from blob to blob: its memory is reused
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 // (pymodel.save_blob: released Metaflow for v1, PR #3090 for v2), byte for byte.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "casblob/casblob.hpp"
 #include "support.hpp"
 
@@ -120,4 +122,62 @@ TEST_CASE("empty input streamed with its size known is python-lz4's exact empty 
   MemorySink out;
   REQUIRE(encode_blob(src, eo, out));
   CHECK(test::hex(out.bytes()) == "04224d1860408200000000");  // lz4.frame.compress(b"")
+}
+
+namespace {
+
+// A pipe: `data` in reads of at most `bite` bytes, no size hint.
+class PipeSource final : public Source {
+ public:
+  PipeSource(ByteView data, std::size_t bite) : data_(data), bite_(bite) {}
+  Result<std::size_t> read(std::span<std::uint8_t> buf) override {
+    const std::size_t n = std::min({buf.size(), bite_, data_.size() - pos_});
+    std::copy_n(data_.data() + pos_, n, buf.data());
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  ByteView data_;
+  std::size_t bite_, pos_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("v2 from a pipe: up to 64 KiB is written as python-lz4 writes it, size stored - longer, no size", "[writer]") {
+  const Bytes text = test::seeded_bytes("text", 300'000, 5);
+  BlobEncoder kept;  // the staging buffer is kept from blob to blob, and must not leak across
+  for (int level : {0, 9}) {
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{234}, std::size_t{65535}, std::size_t{65536},
+                          std::size_t{65537}, std::size_t{300'000}}) {
+      INFO("level " << level << ", " << n << " bytes");
+      EncodeOptions eo;
+      eo.version = 2;
+      eo.lz4.level = level;
+      eo.lz4.block_size = Lz4BlockSize::max4MB;
+      const ByteView content(text.data(), n);
+      auto in_memory = encode_blob(content, eo);  // python-lz4's bytes (test "byte-identical" above)
+      REQUIRE(in_memory);
+      for (std::size_t bite : {std::size_t{7}, std::size_t{4096}, std::size_t{1} << 20}) {
+        PipeSource pipe(content, bite);
+        MemorySink out;
+        auto r = kept.encode(pipe, eo, out);
+        REQUIRE(r);
+        CHECK(r->key == in_memory->info.key);
+        const Bytes& frame = out.bytes();
+        if (n <= 65536) {
+          CHECK(frame == in_memory->bytes);
+        } else {
+          REQUIRE(frame.size() > 6);
+          CHECK((frame[4] & 0x08) == 0);  // FLG.C.Size clear: the size was not known in time
+          CHECK((frame[5] >> 4) == 7);    // the block size asked for, 4 MB
+          ReadOptions ro;
+          ro.key = r->key;
+          auto back = decode_blob(ByteView(frame), r->meta, ro);
+          REQUIRE(back);
+          CHECK(back->bytes == Bytes(content.begin(), content.end()));
+        }
+      }
+    }
+  }
 }
