@@ -218,4 +218,12 @@ Bytes TempDir::read(const std::string& name) const {
   return Bytes(s.begin(), s.end());
 }
 
+Result<std::size_t> TrickleSource::read(std::span<std::uint8_t> buf) {
+  asked.push_back(buf.size());
+  const std::size_t n = std::min({buf.size(), data_.size() - pos_, max_});
+  std::copy_n(data_.data() + pos_, n, buf.data());
+  pos_ += n;
+  return n;
+}
+
 }  // namespace casblob::test

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -98,6 +99,23 @@ struct TempDir {
   void write(const std::string& name, ByteView data) const { write_file(dir / name, {reinterpret_cast<const char*>(data.data()), data.size()}); }
   Bytes read(const std::string& name) const;
   std::vector<std::string> files() const { return files_under(dir); }
+};
+
+// A Source that returns at most `max` bytes per read (a pipe, a socket: partial reads), and
+// announces `hint` as its size (a file) or none (a pipe). `asked` records the size of every span
+// it was asked to fill, for tests of how readers size their buffers.
+class TrickleSource final : public Source {
+ public:
+  TrickleSource(ByteView data, std::size_t max, std::optional<std::uint64_t> hint = std::nullopt)
+      : data_(data), max_(max), hint_(hint) {}
+  Result<std::size_t> read(std::span<std::uint8_t> buf) override;
+  std::optional<std::uint64_t> size_hint() const override { return hint_; }
+  std::vector<std::size_t> asked;
+
+ private:
+  ByteView data_;
+  std::size_t max_, pos_ = 0;
+  std::optional<std::uint64_t> hint_;
 };
 
 // Python side of pack_list/unpack_list, to put at the top of scripts:

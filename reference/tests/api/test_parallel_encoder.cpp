@@ -15,26 +15,6 @@ using namespace casblob;
 
 namespace {
 
-// Returns at most `max` bytes per read: exercises partial slot fills. `hint`: the size it
-// announces (a file), or none (a pipe).
-class TrickleSource final : public Source {
- public:
-  TrickleSource(ByteView data, std::size_t max, std::optional<std::uint64_t> hint = std::nullopt)
-      : data_(data), max_(max), hint_(hint) {}
-  Result<std::size_t> read(std::span<std::uint8_t> buf) override {
-    std::size_t n = std::min({buf.size(), data_.size() - pos_, max_});
-    std::copy_n(data_.begin() + static_cast<std::ptrdiff_t>(pos_), n, buf.begin());
-    pos_ += n;
-    return n;
-  }
-  std::optional<std::uint64_t> size_hint() const override { return hint_; }
-
- private:
-  ByteView data_;
-  std::size_t max_, pos_ = 0;
-  std::optional<std::uint64_t> hint_;
-};
-
 std::size_t thread_count() {
   std::size_t n = 0;
   for (auto& e : std::filesystem::directory_iterator("/proc/self/task")) n += e.is_directory();
@@ -119,7 +99,7 @@ TEST_CASE("ParallelEncoder writes encode_blob's bytes, key and sidecar", "[paral
         CHECK(mem->bytes == ref->bytes);
 
         for (std::size_t trickle : {std::size_t{1} << 30, std::size_t{40000}}) {
-          TrickleSource src(data, trickle, data.size());
+          test::TrickleSource src(data, trickle, data.size());
           MemorySink out;
           auto info = parallel.encode(src, eo, out);
           REQUIRE(info);
@@ -140,7 +120,7 @@ TEST_CASE("ParallelEncoder: unknown size streams like encode_blob without a hint
   ParallelEncoder parallel(po);
   Bytes data = test::seeded_bytes("text", 1234567, 5);
   for (const auto& eo : all_options()) {
-    TrickleSource a(data, 1 << 30), b(data, 1 << 30);
+    test::TrickleSource a(data, 1 << 30), b(data, 1 << 30);
     MemorySink ra, rb;
     auto ref = encode_blob(a, eo, ra);
     auto par = parallel.encode(b, eo, rb);
@@ -215,7 +195,7 @@ TEST_CASE("ParallelEncoder reports read, write and usage errors", "[parallel]") 
   CHECK(parallel.encode(ByteView(data), bad).error().code == Errc::usage);
   // A source that delivers less than it announced changed while read: io_error (F20).
   eo.version = 2;
-  TrickleSource shorter(ByteView(data).first(1000), 1 << 30, data.size());
+  test::TrickleSource shorter(ByteView(data).first(1000), 1 << 30, data.size());
   NullSink out;
   auto r = parallel.encode(shorter, eo, out);
   REQUIRE_FALSE(r);

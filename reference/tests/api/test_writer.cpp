@@ -2,8 +2,6 @@
 // (pymodel.save_blob: released Metaflow for v1, PR #3090 for v2), byte for byte.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-
 #include "casblob/casblob.hpp"
 #include "support.hpp"
 
@@ -124,26 +122,6 @@ TEST_CASE("empty input streamed with its size known is python-lz4's exact empty 
   CHECK(test::hex(out.bytes()) == "04224d1860408200000000");  // lz4.frame.compress(b"")
 }
 
-namespace {
-
-// A pipe: `data` in reads of at most `bite` bytes, no size hint.
-class PipeSource final : public Source {
- public:
-  PipeSource(ByteView data, std::size_t bite) : data_(data), bite_(bite) {}
-  Result<std::size_t> read(std::span<std::uint8_t> buf) override {
-    const std::size_t n = std::min({buf.size(), bite_, data_.size() - pos_});
-    std::copy_n(data_.data() + pos_, n, buf.data());
-    pos_ += n;
-    return n;
-  }
-
- private:
-  ByteView data_;
-  std::size_t bite_, pos_ = 0;
-};
-
-}  // namespace
-
 TEST_CASE("v2 from a pipe: up to 64 KiB is written as python-lz4 writes it, size stored - longer, no size", "[writer]") {
   const Bytes text = test::seeded_bytes("text", 300'000, 5);
   BlobEncoder kept;  // the staging buffer is kept from blob to blob, and must not leak across
@@ -159,7 +137,7 @@ TEST_CASE("v2 from a pipe: up to 64 KiB is written as python-lz4 writes it, size
       auto in_memory = encode_blob(content, eo);  // python-lz4's bytes (test "byte-identical" above)
       REQUIRE(in_memory);
       for (std::size_t bite : {std::size_t{7}, std::size_t{4096}, std::size_t{1} << 20}) {
-        PipeSource pipe(content, bite);
+        test::TrickleSource pipe(content, bite);  // a pipe: no size hint
         MemorySink out;
         auto r = kept.encode(pipe, eo, out);
         REQUIRE(r);
